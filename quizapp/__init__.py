@@ -1,0 +1,63 @@
+"""quizapp: online-safety lessons and scenario quizzes for primary schools."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config as config_module
+from .paths import asset_dir
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
+    )
+    app.config.from_mapping(config_module.from_env(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    config_module.check_production(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import content, database, errors, security, sessions_hooks
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    sessions_hooks.init_app(app)
+    content.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .parent.views import bp as parent_bp
+    from .pupil.views import bp as pupil_bp
+    from .teacher.views import bp as teacher_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(pupil_bp, url_prefix="/pupil")
+    app.register_blueprint(teacher_bp, url_prefix="/teacher")
+    app.register_blueprint(parent_bp, url_prefix="/parent")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

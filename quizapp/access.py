@@ -1,0 +1,54 @@
+"""One guard per audience, installed on each blueprint as a before_request.
+
+Not signed in: go to the right sign-in page. Signed in as someone else:
+403. (Records outside a viewer's school, class or children answer 404; see
+services/scope.py.)
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+Check = Callable[[object], bool]
+
+
+def is_pupil(who) -> bool:
+    return getattr(who, "is_pupil", False)
+
+
+def is_staff(who) -> bool:
+    return not is_pupil(who) and who.is_staff
+
+
+def is_dsl(who) -> bool:
+    return is_staff(who) and who.is_dsl
+
+
+def is_parent(who) -> bool:
+    return not is_pupil(who) and who.is_parent
+
+
+def is_platform_admin(who) -> bool:
+    return not is_pupil(who) and who.is_platform_admin
+
+
+def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin") -> None:
+    @bp.before_request
+    def _guard():
+        if not current_user.is_authenticated:
+            return redirect(url_for(signin_endpoint, next=request.full_path.rstrip("?")))
+        if not check(current_user):
+            abort(403)
+        return None
+
+
+def home_endpoint(who) -> str:
+    if is_pupil(who):
+        return "pupil.home"
+    if is_staff(who):
+        return "teacher.home"
+    if is_parent(who):
+        return "parent.home"
+    return "admin.home"

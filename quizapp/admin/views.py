@@ -1,0 +1,55 @@
+"""The platform admin: schools on this deployment."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from ..access import guard, is_platform_admin
+from ..extensions import db
+from ..models import STAFF, Pupil, School
+from ..services.accounts import AccountError, create_school, create_user
+from ..services.passwords import password_problem
+
+bp = Blueprint("admin", __name__)
+guard(bp, is_platform_admin)
+
+
+class NewSchoolForm(FlaskForm):
+    name = StringField("School name", validators=[DataRequired(), Length(max=120)])
+    slug = StringField(
+        "Short name",
+        description="Letters, digits and hyphens, e.g. blean-primary.",
+        validators=[DataRequired(), Length(max=60), Regexp(r"^[a-zA-Z0-9-]+$", message="Use letters, digits and hyphens only.")],
+    )
+    admin_name = StringField("School admin's name", validators=[DataRequired(), Length(max=80)])
+    admin_email = EmailField("School admin's email", validators=[DataRequired(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address."), Length(max=254)])
+    admin_password = PasswordField("School admin's first password", validators=[DataRequired(), Length(max=200)])
+
+    def validate_admin_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def home():
+    form = NewSchoolForm()
+    if form.validate_on_submit():
+        try:
+            school = create_school(form.name.data, form.slug.data)
+            db.session.flush()
+            create_user(form.admin_email.data, form.admin_password.data, form.admin_name.data, STAFF, school, school_admin=True)
+            db.session.commit()
+        except AccountError as exc:
+            db.session.rollback()
+            flash(f"The school was not created: {exc}.", "error")
+        else:
+            flash(f"Created {school.name}. Its school admin can now sign in.", "success")
+            return redirect(url_for("admin.home"))
+    schools = db.session.execute(
+        select(School, func.count(Pupil.id)).outerjoin(Pupil, Pupil.school_id == School.id).group_by(School.id).order_by(School.name)
+    ).all()
+    return render_template("admin/home.html", form=form, schools=schools)

@@ -1,0 +1,99 @@
+"""Command line: flask --app quizapp <command>."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from .extensions import db
+from .models import PARENT, PLATFORM_ADMIN, STAFF, School
+from .services.accounts import AccountError, create_school, create_user
+
+content_cli = AppGroup("content", help="Check lessons and question banks.")
+
+
+@content_cli.command("check")
+@click.option("--no-reading", is_flag=True, help="Skip the reading-level lint.")
+@click.option("--topic", multiple=True, help="Check only this topic (repeatable).")
+def content_check(no_reading: bool, topic: tuple[str, ...]) -> None:
+    """Validate every content file; list each problem with file, line and field."""
+    from .content.check import run_check
+
+    sys.exit(run_check(current_app.config, reading=not no_reading, only_topics=topic))
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create the database schema, or upgrade it to the latest migration."""
+    from . import MIGRATIONS_DIR
+
+    upgrade(directory=MIGRATIONS_DIR)
+    click.echo("Database is up to date.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if any school exists already.")
+def seed_demo(if_empty: bool) -> None:
+    """Create the demo school and print every demo sign-in."""
+    from .services.demo import DEMO_SLUG, print_demo_signins, seed
+
+    if if_empty and db.session.execute(select(School.id)).first():
+        click.echo("The database already has schools; demo data not added.")
+        school = db.session.execute(select(School).where(School.slug == DEMO_SLUG)).scalar_one_or_none()
+        if school is not None:
+            print_demo_signins(school, click.echo)
+        return
+    school = seed()
+    print_demo_signins(school, click.echo)
+
+
+@click.command("create-school")
+@click.argument("name")
+@click.argument("slug")
+def create_school_command(name: str, slug: str) -> None:
+    """Create a school: NAME is its full name, SLUG a short unique name (e.g. blean-primary)."""
+    try:
+        school = create_school(name, slug)
+        db.session.commit()
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created school {school.name} ({school.slug}).")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The name shown in the app.")
+@click.option("--kind", type=click.Choice([STAFF, PARENT, PLATFORM_ADMIN]), default=STAFF, show_default=True)
+@click.option("--school", "school_slug", help="The school's short name (staff only).")
+@click.option("--teacher", is_flag=True, help="Staff role: class teacher.")
+@click.option("--dsl", is_flag=True, help="Staff role: designated safeguarding lead.")
+@click.option("--school-admin", is_flag=True, help="Staff role: school admin.")
+@click.password_option(help="The password (asked for if not given).")
+def create_user_command(email, name, kind, school_slug, teacher, dsl, school_admin, password) -> None:
+    """Create a staff, parent or platform-admin account."""
+    from .services.passwords import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    school = None
+    if school_slug:
+        school = db.session.execute(select(School).where(School.slug == school_slug)).scalar_one_or_none()
+        if school is None:
+            raise click.ClickException(f"no school has the short name '{school_slug}'")
+    try:
+        user = create_user(email, password, name, kind, school, teacher=teacher, dsl=dsl, school_admin=school_admin)
+        db.session.commit()
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {kind} account {user.email}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(content_cli)
+    for command in (init_db, seed_demo, create_school_command, create_user_command):
+        app.cli.add_command(command)

@@ -1,0 +1,64 @@
+"""Configuration, read from environment variables.
+
+QUIZAPP_ENV      "production" turns on the production checks (default "development")
+SECRET_KEY       required in production; at least 32 characters, not the development key
+DATABASE_URL     SQLAlchemy URL; default an embedded SQLite file in the instance folder
+                 (PostgreSQL: postgresql+psycopg://user@host:5432/dbname)
+REDIS_URL        if set, rate limits are kept in Redis so they hold across servers
+PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
+"""
+from __future__ import annotations
+
+import os
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def from_env(instance_path: str) -> dict:
+    env = os.environ
+    production = env.get("QUIZAPP_ENV", "development") == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'quizapp.sqlite')}"
+    redis_url = env.get("REDIS_URL")
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_NAME": "quizapp_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
+        "ADULT_IDLE_MINUTES": int(env.get("ADULT_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": 12,
+        "CLASS_SIGNIN_HOURS": 8,
+        "LOGIN_FAILURES_BEFORE_LOCK": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        "PIN_FAILURES_BEFORE_LOCK": 5,
+        "PIN_LOCK_MINUTES": 5,
+        # argon2id cost; tests lower it. Changing it rehashes at the next sign-in.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "ARGON2_PARALLELISM": 4,
+    }
+
+
+def check_production(config) -> None:
+    """Refuse to start a production server with a guessable secret key."""
+    if not config.get("PRODUCTION"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production, "
+            "for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )

@@ -1,0 +1,32 @@
+"""`content check`: validate every file, print problems or a summary."""
+from __future__ import annotations
+
+import sys
+
+from .loader import ContentInvalid
+
+
+def run_check(config: dict, reading: bool = True, out=sys.stdout, only_topics=()) -> int:
+    from . import load_from_config
+
+    try:
+        content = load_from_config(config, only_topics)
+    except ContentInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=out)
+        print(f"{len(exc.problems)} problem(s) found.", file=out)
+        return 1
+    status = 0
+    if reading:
+        from .readability import report
+
+        rows, table = report(content)
+        print(table, file=out)
+        hard = [r for r in rows if not r.ok]
+        for r in hard:
+            module = content.modules[r.module_id]
+            where = f"lessons/{module.topic.id}/{module.band}.yaml + question_banks/{module.topic.id}/{module.band}.yaml"
+            print(f"{where}: module {r.module_id} reads above its band ({r.limit})", file=out)
+        status = 1 if hard else 0
+    print(("OK: " if status == 0 else "FAILED: ") + content.summary(), file=out)
+    return status

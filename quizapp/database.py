@@ -1,0 +1,62 @@
+"""Database engine set-up: SQLite pragmas and write transactions; busy -> 503.
+
+SQLite: WAL (readers never block the writer), foreign keys on, a busy
+timeout, and write transactions that take the write lock up front
+(BEGIN IMMEDIATE) so that two server processes updating the same rows wait
+for each other instead of failing half-way or losing an update. Requests
+that can change data (POST and friends) and CLI commands begin IMMEDIATE;
+page views (GET/HEAD) begin a plain deferred read transaction.
+
+If the database stays busy beyond the timeout, the request answers 503 with
+Retry-After rather than a 500, so a browser or the quiz player retries.
+"""
+from __future__ import annotations
+
+from flask import Flask, has_request_context, render_template, request
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event decide how each transaction starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    if has_request_context() and request.method in READ_METHODS:
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        message = str(error.orig).lower() if error.orig else ""
+        if "locked" in message or "busy" in message or "could not serialize" in message:
+            db.session.rollback()
+            response = app.make_response((render_template("errors/503.html"), 503))
+            response.headers["Retry-After"] = "2"
+            return response
+        raise error
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"

@@ -1,0 +1,16 @@
+"""Where the app's top-level folders are, in a checkout and in an installed wheel."""
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def asset_dir(name: str) -> Path:
+    """Return the folder `name` (templates, static, lessons, question_banks).
+
+    A wheel bundles it inside the package as `_assets/<name>` (see setup.py);
+    in a source checkout it sits beside the package.
+    """
+    bundled = _PACKAGE / "_assets" / name
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parent / name

@@ -1,0 +1,128 @@
+"""Adults' accounts: creating them and signing them in."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
+from . import throttle
+from .passwords import burn_time, hash_password, verify_password
+
+
+class AccountError(ValueError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(
+    email: str,
+    password: str,
+    name: str,
+    kind: str,
+    school: School | None = None,
+    teacher: bool = False,
+    dsl: bool = False,
+    school_admin: bool = False,
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError(f"'{email}' is not an email address")
+    if kind not in (STAFF, PARENT, PLATFORM_ADMIN):
+        raise AccountError(f"unknown kind of account '{kind}'")
+    if (kind == STAFF) != (school is not None):
+        raise AccountError("staff belong to a school; parents and platform admins do not")
+    if kind == STAFF and not (teacher or dsl or school_admin):
+        raise AccountError("staff need at least one role: teacher, DSL or school admin")
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        raise AccountError(f"an account for {email} already exists")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        name=name.strip(),
+        kind=kind,
+        school=school,
+        is_teacher=teacher,
+        is_dsl=dsl,
+        is_school_admin=school_admin,
+    )
+    db.session.add(user)
+    return user
+
+
+@dataclass
+class SignInResult:
+    user: User | None = None
+    locked: bool = False
+
+
+UNKNOWN_EMAIL_SCOPE = "signin-unknown-email"
+
+
+def _unknown_rule() -> str:
+    cfg = current_app.config
+    return f"{cfg['LOGIN_FAILURES_BEFORE_LOCK']} per {cfg['LOGIN_LOCK_MINUTES']} minutes"
+
+
+def authenticate(email: str, password: str) -> SignInResult:
+    """Check an email and password.
+
+    An unknown email and a wrong password look the same to the caller (and
+    take as long). Repeated failures lock the account for a while; failures
+    for an email with no account are counted the same way, so a locked
+    message does not reveal whether an account exists.
+    """
+    email = normalise_email(email)
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None or not user.active:
+        if throttle.blocked(_unknown_rule(), UNKNOWN_EMAIL_SCOPE, email):
+            return SignInResult(locked=True)
+        burn_time(password)
+        throttle.record(_unknown_rule(), UNKNOWN_EMAIL_SCOPE, email)
+        return SignInResult()
+    now = now_utc()
+    if user.locked_until is not None and user.locked_until > now:
+        return SignInResult(locked=True)
+    ok, new_hash = verify_password(user.password_hash, password)
+    if not ok:
+        _count_failure(user)
+        return SignInResult()
+    user.failed_logins = 0
+    user.locked_until = None
+    if new_hash:
+        user.password_hash = new_hash
+    db.session.commit()
+    return SignInResult(user=user)
+
+
+def _count_failure(user: User) -> None:
+    cfg = current_app.config
+    # One atomic UPDATE, so failures from several servers all count.
+    db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+    failures = db.session.execute(select(User.failed_logins).where(User.id == user.id)).scalar_one()
+    if failures >= cfg["LOGIN_FAILURES_BEFORE_LOCK"]:
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=0, locked_until=now_utc() + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]))
+        )
+    db.session.commit()
+
+
+def create_school(name: str, slug: str) -> School:
+    name, slug = name.strip(), slug.strip().lower()
+    if not name or not slug:
+        raise AccountError("a school needs a name and a short name")
+    if not all(ch.isalnum() or ch == "-" for ch in slug):
+        raise AccountError("the short name may use only letters, digits and hyphens")
+    if db.session.execute(select(func.count()).select_from(School).where(School.slug == slug)).scalar_one():
+        raise AccountError(f"a school with the short name '{slug}' already exists")
+    school = School(name=name, slug=slug)
+    db.session.add(school)
+    return school

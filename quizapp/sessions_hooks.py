@@ -1,0 +1,36 @@
+"""Flask-Login wiring: load the signed-in principal, sign out idle sessions."""
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import current_user
+
+from .extensions import login_manager
+from .services import sessions
+
+
+def init_app(app: Flask) -> None:
+    login_manager.session_protection = None  # our own server-side sessions do this job
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def _load(token: str):
+        return sessions.load(token)
+
+    @app.before_request
+    def _idle_timeout():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        if sessions.touch_or_expire(current_user):
+            return None
+        was_pupil = current_user.is_pupil
+        sessions.end(current_user.get_id())
+        tablet = session.get("tablet")
+        session.clear()
+        if was_pupil:
+            if tablet is not None:
+                session["tablet"] = tablet
+            flash("You were signed out because nobody tapped for a while. Tap your name to start again.", "info")
+            return redirect(url_for("auth.class_list"))
+        flash("You were signed out after a period of inactivity. Please sign in again.", "info")
+        return redirect(url_for("auth.signin"))

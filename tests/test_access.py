@@ -1,0 +1,106 @@
+"""Who can reach what: a role x route table, and an inventory that fails when
+any endpoint has no row here. Every row is checked against school one's
+records, and the `other` role is a teacher of school two: they must get 404.
+"""
+from __future__ import annotations
+
+import pytest
+
+from conftest import post
+
+ROLES = ("anon", "pupil", "teacher_a", "teacher_b", "dsl", "admin", "parent", "platform", "other_school")
+STAFF_OK = {"teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "other_school": 200}
+NOT_STAFF = {"pupil": 403, "parent": 403, "platform": 403, "anon": 302}
+
+
+def _class_a(w):
+    return w.one.class_a
+
+
+# endpoint, method, path builder, expected status per role
+ROUTES = [
+    ("auth.index", "GET", lambda w: "/", {"anon": 200, "*": 302}),
+    ("auth.signin", "GET", lambda w: "/signin", {"*": 200}),
+    ("auth.signout", "POST", lambda w: "/signout", {"*": 302}),
+    ("auth.tablet", "GET", lambda w: "/tablet", {"*": 200, "pupil": 302}),
+    ("auth.class_list", "GET", lambda w: "/tablet/class", {"*": 302}),
+    ("auth.pin", "GET", lambda w: f"/tablet/pupil/{w.one.pupil_a}", {"*": 302}),
+    ("auth.switch_pupil", "POST", lambda w: "/tablet/switch", {"*": 302}),
+    ("auth.handover", "POST", lambda w: "/tablet/handover/999999", {"*": 302}),
+    ("auth.leave_tablet", "POST", lambda w: "/tablet/leave", {"*": 302}),
+    ("pupil.home", "GET", lambda w: "/pupil/", {"pupil": 200, "anon": 302, "*": 403}),
+    ("teacher.home", "GET", lambda w: "/teacher/", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.class_page", "GET", lambda w: f"/teacher/classes/{w.one.class_a}",
+     {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 404, **NOT_STAFF}),
+    ("teacher.open_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/open",
+     {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, **NOT_STAFF}),
+    ("teacher.close_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/close",
+     {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, **NOT_STAFF}),
+    ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin",
+     {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, **NOT_STAFF}),
+    ("parent.home", "GET", lambda w: "/parent/", {"parent": 200, "anon": 302, "*": 403}),
+    ("parent.child", "GET", lambda w: f"/parent/children/{w.one.pupil_a}", {"parent": 200, "anon": 302, "*": 403}),
+    ("admin.home", "GET", lambda w: "/admin/", {"platform": 200, "anon": 302, "*": 403}),
+]
+EXEMPT = {"static"}
+
+
+def _sign_in(auth, world, role: str) -> None:
+    one = world.one
+    if role == "anon":
+        return
+    if role == "pupil":
+        auth.pupil(one, one.pupil_a)
+    elif role == "platform":
+        auth.adult(world.platform_admin)
+    elif role == "other_school":
+        auth.adult(world.two.emails["teacher_a"])
+    else:
+        auth.adult(one.emails[role])
+
+
+def _expected(table: dict, role: str) -> int:
+    return table.get(role, table.get("*"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint,method,path,table", ROUTES, ids=[r[0] for r in ROUTES])
+def test_access(client, auth, world, role, endpoint, method, path, table):
+    _sign_in(auth, world, role)
+    url = path(world)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = post(client, url)
+    assert response.status_code == _expected(table, role), f"{role} {method} {url}"
+
+
+def test_every_endpoint_has_an_access_rule(app):
+    listed = {r[0] for r in ROUTES}
+    missing = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint not in listed | EXEMPT)
+    assert not missing, f"endpoints with no row in the access table: {missing}"
+
+
+def test_parent_sees_only_linked_child(client, auth, world):
+    auth.adult(world.one.emails["parent"])
+    assert client.get(f"/parent/children/{world.one.pupil_a}").status_code == 200
+    assert client.get(f"/parent/children/{world.one.pupil_a2}").status_code == 404
+    assert client.get(f"/parent/children/{world.two.pupil_a}").status_code == 404
+    page = client.get("/parent/").get_data(as_text=True)
+    assert "Amara" in page and "Ben" not in page
+
+
+def test_teacher_home_lists_only_own_classes(client, auth, world):
+    auth.adult(world.one.emails["teacher_a"])
+    page = client.get("/teacher/").get_data(as_text=True)
+    assert "Hedgehogs" in page and "Badgers" not in page
+
+
+def test_dsl_and_admin_see_the_whole_school_but_not_the_other(client, auth, world):
+    for role in ("dsl", "admin"):
+        auth.adult(world.one.emails[role])
+        page = client.get("/teacher/").get_data(as_text=True)
+        assert "Hedgehogs" in page and "Badgers" in page
+        assert client.get(f"/teacher/classes/{world.one.class_b}").status_code == 200
+        assert client.get(f"/teacher/classes/{world.two.class_b}").status_code == 404
+        auth.signout()
