@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -27,6 +27,7 @@ def content_check(no_reading: bool, topic: tuple[str, ...]) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the database schema, or upgrade it to the latest migration."""
     from . import MIGRATIONS_DIR
@@ -36,6 +37,7 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing if any school exists already.")
 def seed_demo(if_empty: bool) -> None:
     """Create the demo school and print every demo sign-in."""
@@ -52,6 +54,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 @click.command("create-school")
+@with_appcontext
 @click.argument("name")
 @click.argument("slug")
 def create_school_command(name: str, slug: str) -> None:
@@ -65,6 +68,7 @@ def create_school_command(name: str, slug: str) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="The name shown in the app.")
 @click.option("--kind", type=click.Choice([STAFF, PARENT, PLATFORM_ADMIN]), default=STAFF, show_default=True)

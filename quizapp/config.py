@@ -36,7 +36,7 @@ def from_env(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
         "ADULT_IDLE_MINUTES": int(env.get("ADULT_IDLE_MINUTES", "60")),
         "SESSION_MAX_HOURS": 12,

@@ -12,7 +12,7 @@ Retry-After rather than a 500, so a browser or the quiz player retries.
 """
 from __future__ import annotations
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
@@ -22,15 +22,18 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
-    # Let SQLAlchemy's "begin" event decide how each transaction starts.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event decide how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return connect
 
 
 def _sqlite_begin(conn) -> None:
@@ -44,7 +47,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "connect", _sqlite_pragmas(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)))
             event.listen(engine, "begin", _sqlite_begin)
 
     @app.errorhandler(OperationalError)
@@ -52,7 +55,9 @@ def init_app(app: Flask) -> None:
         message = str(error.orig).lower() if error.orig else ""
         if "locked" in message or "busy" in message or "could not serialize" in message:
             db.session.rollback()
-            response = app.make_response((render_template("errors/503.html"), 503))
+            from .errors import render_error
+
+            response = app.make_response(render_error(503))
             response.headers["Retry-After"] = "2"
             return response
         raise error

@@ -67,13 +67,28 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def base_config(database_url, tmp_path_factory) -> dict:
     extra = {}
     if os.environ.get("QUIZAPP_TEST_CONTENT") == "fixture":  # TEMPORARY while content is written
         import content_factory
 
         extra = content_factory.build(tmp_path_factory.mktemp("content"))
-    app = create_app(test_config(database_url, **extra))
+    return test_config(database_url, **extra)
+
+
+@pytest.fixture(scope="session")
+def make_app(base_config):
+    """Build another app on the same database, with some settings changed."""
+
+    def make(**changes):
+        return create_app({**base_config, **changes})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(make_app):
+    app = make_app()
     _reset_schema(app)
     return app
 

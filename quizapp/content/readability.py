@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import textstat
+from pydantic import BaseModel
 
 from .loader import Content, Module
 
@@ -38,7 +39,7 @@ def _walk(obj: Any) -> Iterator[str]:
         for item in obj:
             yield from _walk(item)
         return
-    if not hasattr(obj, "model_fields"):
+    if not isinstance(obj, BaseModel):
         return
     for name in type(obj).model_fields:
         value = getattr(obj, name)
@@ -46,7 +47,7 @@ def _walk(obj: Any) -> Iterator[str]:
             yield value
         elif name == "picture" or name == "contact_picture":
             continue  # alt text is read by screen readers, not shown as reading
-        elif isinstance(value, (list, tuple)) or hasattr(value, "model_fields"):
+        elif isinstance(value, (list, tuple, BaseModel)):
             yield from _walk(value)
 
 

@@ -56,7 +56,7 @@ def dotted(loc: tuple) -> str:
 
 class DuplicateKey(Exception):
     def __init__(self, key: str, line: int):
-        super().__init__(f"the key '{key}' is written twice (again on line {line})")
+        super().__init__(f"the key '{key}' is written twice in the same place")
         self.line = line
 
 

@@ -1,0 +1,43 @@
+"""Configuration from the environment, and production refusing weak secrets."""
+from __future__ import annotations
+
+import pytest
+
+from quizapp import create_app
+from quizapp.config import DEV_SECRET_KEY, ConfigError
+
+
+def test_production_refuses_a_missing_or_development_key(monkeypatch, base_config):
+    monkeypatch.setenv("QUIZAPP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config = {k: v for k, v in base_config.items() if k != "SECRET_KEY"}
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(config)
+    with pytest.raises(ConfigError):
+        create_app({**config, "SECRET_KEY": DEV_SECRET_KEY})
+    with pytest.raises(ConfigError):
+        create_app({**config, "SECRET_KEY": "short"})
+
+
+def test_production_starts_with_a_real_key(monkeypatch, base_config):
+    monkeypatch.setenv("QUIZAPP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    config = {k: v for k, v in base_config.items() if k != "SECRET_KEY"}
+    app = create_app(config)
+    assert app.config["PRODUCTION"] and app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_database_url_defaults_to_sqlite_in_the_instance_folder(monkeypatch, base_config):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = {k: v for k, v in base_config.items() if k != "SQLALCHEMY_DATABASE_URI"}
+    app = create_app(config)
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("quizapp.sqlite")
+    assert app.instance_path in app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def test_database_url_from_the_environment(monkeypatch, base_config):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://someone@db.example:5432/quiz")
+    config = {k: v for k, v in base_config.items() if k != "SQLALCHEMY_DATABASE_URI"}
+    app = create_app(config)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example:5432/quiz"

@@ -1,0 +1,174 @@
+"""Every content file loads and validates; broken content is reported with
+file, line and field; every module reads at its band's level."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+import content_factory
+from quizapp.content.loader import ContentInvalid, load_content
+from quizapp.content.readability import report
+from quizapp.paths import asset_dir
+
+ALL_TYPES = {"single_choice", "multiple_choice", "safe_or_not", "sort_groups", "order_steps", "chat_scenario",
+             "hotspot", "password_builder", "age_match", "app_action"}
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(asset_dir("lessons"), asset_dir("question_banks"), asset_dir("static"))
+
+
+def test_the_curriculum_is_complete(content):
+    assert len(content.topics) == 8
+    assert len(content.modules) == 24
+    bank_questions = sum(len(m.bank.questions) for m in content.modules.values())
+    assert bank_questions >= 220
+    for module in content.modules.values():
+        assert 2 <= len(module.outline.outcomes) <= 4
+        assert 5 <= len(module.lesson.steps) <= 10
+        assert any(step.kind == "practice" for step in module.lesson.steps)
+    used = {q.type for q in content.questions.values()}
+    assert used == ALL_TYPES
+
+
+def test_every_outcome_names_its_policy_point_and_strand(content):
+    policy = {p.id for p in content.curriculum.policy_points}
+    for outcome in content.outcomes.values():
+        assert outcome.policy_point in policy
+        assert outcome.text.startswith("I can ")
+    # Every section 6 point (and section 3's kindness) is taught somewhere.
+    assert {o.policy_point for o in content.outcomes.values()} == policy
+
+
+def test_pictures_are_local_svgs_without_scripts(content):
+    static = asset_dir("static")
+    for svg in (static / "pictures").rglob("*.svg"):
+        text = svg.read_text(encoding="utf-8")
+        assert "<script" not in text and "http://www.w3.org/2000/svg" in text, svg
+        for ref in ("href=\"http", "href='http", "url(http"):
+            assert ref not in text, f"{svg} loads {ref}"
+
+
+def test_reading_level_of_every_module(content, capsys):
+    rows, table = report(content)
+    print("\n" + table)
+    too_hard = [r.module_id for r in rows if not r.ok]
+    assert not too_hard, f"modules above their band's reading level: {too_hard}"
+
+
+# ------------------------------------------------------- broken content files
+
+
+@pytest.fixture
+def tree(tmp_path):
+    return content_factory.build(tmp_path)
+
+
+def _problems(tree) -> list[str]:
+    with pytest.raises(ContentInvalid) as caught:
+        load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"])
+    return [str(p) for p in caught.value.problems]
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle} not in {path}")
+
+
+def test_the_factory_tree_is_valid(tree):
+    assert len(load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"]).modules) == 3
+
+
+def test_unknown_field_names_file_line_and_field(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "7-9.yaml"
+    text = bank.read_text().replace("  hint: Think.", "  hint: Think.\n  colour: red", 1)
+    bank.write_text(text)
+    problems = _problems(tree)
+    line = _line_of(bank, "colour: red")
+    assert f"question_banks/demo/7-9.yaml:{line}: questions[1].colour: unknown field (check the spelling)" in problems
+
+
+def test_dangling_outcome_reference(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "4-7.yaml"
+    bank.write_text(bank.read_text().replace("- demo-4-7-tell", "- demo-4-7-nowhere", 1))
+    line = _line_of(bank, "demo-4-7-nowhere")
+    problems = _problems(tree)
+    assert any(p.startswith(f"question_banks/demo/4-7.yaml:{line}: questions[") and "outcome 'demo-4-7-nowhere' is not one" in p
+               for p in problems), problems
+
+
+def test_dangling_chat_step_and_missing_picture(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "9-11.yaml"
+    bank.write_text(bank.read_text().replace("next: bad", "next: nowhere", 1))
+    lesson = tree["LESSONS_DIR"] / "demo" / "4-7.yaml"
+    data = yaml.safe_load(lesson.read_text())
+    data["steps"][0]["picture"] = {"file": "pictures/demo/missing.svg", "alt": "Nothing"}
+    content_factory._dump(lesson, data)
+    problems = _problems(tree)
+    assert any("9-11.yaml:" in p and "next node 'nowhere' does not exist" in p for p in problems), problems
+    assert any(p.startswith("lessons/demo/4-7.yaml:") and "steps[0].picture.file" in p and "does not exist" in p for p in problems)
+
+
+def test_duplicate_question_id_across_files(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "7-9.yaml"
+    bank.write_text(bank.read_text().replace("id: demo-7-9-q03", "id: demo-4-7-q03", 1))
+    line = _line_of(bank, "id: demo-4-7-q03")
+    problems = _problems(tree)
+    assert f"question_banks/demo/7-9.yaml:{line}: questions[2].id: question id 'demo-4-7-q03' is already used in module demo-4-7" in problems
+
+
+def test_duplicate_yaml_key_and_bad_yaml(tree):
+    lesson = tree["LESSONS_DIR"] / "demo" / "7-9.yaml"
+    lesson.write_text(lesson.read_text().replace("title: Secrets\n", "title: Secrets\ntitle: Again\n", 1))
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "9-11.yaml"
+    bank.write_text(bank.read_text() + "\n  - [unclosed\n")
+    problems = _problems(tree)
+    assert "lessons/demo/7-9.yaml:4: (file): the key 'title' is written twice in the same place" in problems, problems
+    assert any(p.startswith("question_banks/demo/9-11.yaml:") and "not valid YAML" in p for p in problems), problems
+
+
+def test_unsupported_schema_version(tree):
+    topic = tree["LESSONS_DIR"] / "demo" / "topic.yaml"
+    topic.write_text(topic.read_text().replace("schema_version: 1", "schema_version: 7", 1))
+    assert "lessons/demo/topic.yaml:1: schema_version: schema_version 7 is not supported (this app reads 1)" in _problems(tree)
+
+
+def test_bank_rules_are_enforced(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "7-9.yaml"
+    data = yaml.safe_load(bank.read_text())
+    data["questions"] = [q for q in data["questions"] if q["type"] != "chat_scenario"][:3]
+    content_factory._dump(bank, data)
+    problems = "\n".join(_problems(tree))
+    assert "a 7-9 bank has at least 8 questions (this one has 3)" in problems
+    assert "a 7-9 bank has at least 2 chat scenarios (this one has 0)" in problems
+
+
+def test_wrong_answers_in_the_schema_are_caught(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "4-7.yaml"
+    data = yaml.safe_load(bank.read_text())
+    data["questions"][0]["options"][1]["correct"] = True  # two right answers in a single_choice
+    content_factory._dump(bank, data)
+    assert any("exactly one correct option" in p for p in _problems(tree))
+
+
+def test_content_check_cli_reports_problems(tree, capsys):
+    from quizapp.content.check import run_check
+
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "7-9.yaml"
+    bank.write_text(bank.read_text().replace("  hint: Think.", "  hint: Think.\n  colour: red", 1))
+    assert run_check(tree, reading=False) == 1
+    out = capsys.readouterr().out
+    assert "questions[1].colour: unknown field" in out and "1 problem(s) found." in out
+
+
+def test_question_ids_are_unique_and_stable_shape(content):
+    counts = Counter(content.questions)
+    assert max(counts.values()) == 1
+    for qid, module_id in content.question_module.items():
+        assert qid.startswith(module_id + "-"), qid
