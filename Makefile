@@ -19,7 +19,13 @@ $(STAMP): pyproject.toml setup.py
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+AXE     := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json
+	npm install --no-audit --no-fund --silent
+	touch $(AXE)
+
+install: $(STAMP) $(AXE)
 
 run: install
 	$(FLASK) init-db

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import post
+from helpers import post
 
 ROLES = ("anon", "pupil", "teacher_a", "teacher_b", "dsl", "admin", "parent", "platform", "other_school")
 STAFF_OK = {"teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "other_school": 200}

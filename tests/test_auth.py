@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from conftest import PASSWORD, post
+from helpers import PASSWORD, post
 from quizapp.extensions import db
 from quizapp.models import AuthSession, User
 

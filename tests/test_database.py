@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from conftest import post
+from helpers import post
 from quizapp.extensions import db
 
 

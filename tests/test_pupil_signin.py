@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from conftest import PASSWORD, post
+from helpers import PASSWORD, post
 from quizapp.extensions import db
 from quizapp.models import Pupil
 

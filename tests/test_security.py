@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import post
+from helpers import post
 
 PAGES = ["/", "/signin", "/tablet", "/no-such-page", "/static/css/app.css"]
 

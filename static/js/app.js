@@ -70,13 +70,13 @@
     var soFar = pinForm.querySelector("input[name=so_far]");
     var pinInput = pinForm.querySelector("input[name=pin]");
     var dots = pinForm.querySelectorAll(".pin-dot");
-    var dotsBox = pinForm.querySelector(".pin-dots");
+    var progress = pinForm.querySelector(".pin-progress");
     var clear = pinForm.querySelector(".pin-clear");
     var picks = soFar.value ? soFar.value.split("-") : [];
 
     var show = function () {
       for (var i = 0; i < dots.length; i++) { dots[i].classList.toggle("pin-dot--filled", i < picks.length); }
-      dotsBox.setAttribute("aria-label", "Pictures tapped: " + picks.length + " of " + length);
+      progress.textContent = "Pictures tapped: " + picks.length + " of " + length;
       clear.hidden = picks.length === 0;
     };
     pinForm.addEventListener("click", function (event) {

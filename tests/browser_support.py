@@ -1,0 +1,30 @@
+"""Accessibility checks for the browser tests (axe-core from npm)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require(path: Path, what: str) -> None:
+    """In CI a missing browser tool fails the run; elsewhere the test is skipped, loudly."""
+    if path.exists():
+        return
+    message = f"{what} not found at {path}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: CI must run the browser tests (.ci/run installs it)")
+    pytest.skip(f"!!! BROWSER TESTS SKIPPED: {message}. Install it (apt-get install chromium; npm install) to run them. !!!")
+
+
+def check_axe(page) -> None:
+    """No serious or critical accessibility violations on this page (axe-core)."""
+    require(AXE, "axe-core (npm install)")
+    # evaluate() is not subject to the page's CSP (an injected <script> would be).
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, json.dumps([{"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"][:3]]} for v in bad], indent=1)

@@ -1,0 +1,120 @@
+"""Helpers shared by the tests: CSRF-aware posting, a two-school world, signing in."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quizapp.extensions import db
+from quizapp.models import PARENT, STAFF, ParentLink, Pupil, School, SchoolClass
+from quizapp.services.accounts import create_user
+from quizapp.services.pupil_signin import random_pin
+
+PASSWORD = "correct horse battery"
+
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/signin") -> str:
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = _TOKEN.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post(client, path: str, data: dict | None = None, token_from: str = "/signin", **kw):
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, token_from))
+    return client.post(path, data=data, **kw)
+
+
+@dataclass
+class SchoolWorld:
+    school_id: int
+    slug: str
+    class_a: int  # Year 1
+    class_b: int  # Year 4
+    pupil_a: int  # in class A, linked to the parent
+    pupil_a2: int  # in class A, not linked
+    pupil_b: int  # in class B
+    emails: dict[str, str] = field(default_factory=dict)
+    pins: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    one: SchoolWorld
+    two: SchoolWorld
+    platform_admin: str
+
+
+def _build_school(slug: str) -> SchoolWorld:
+    school = School(name=f"{slug.title()} Primary", slug=slug)
+    db.session.add(school)
+    db.session.flush()
+    class_a = SchoolClass(school_id=school.id, name="Hedgehogs", year_group=1)
+    class_b = SchoolClass(school_id=school.id, name="Badgers", year_group=4)
+    db.session.add_all([class_a, class_b])
+    db.session.flush()
+    emails = {
+        "teacher_a": f"teacher.a@{slug}.test",
+        "teacher_b": f"teacher.b@{slug}.test",
+        "dsl": f"dsl@{slug}.test",
+        "admin": f"admin@{slug}.test",
+        "parent": f"parent@{slug}.test",
+    }
+    teacher_a = create_user(emails["teacher_a"], PASSWORD, "Ms A", STAFF, school, teacher=True)
+    teacher_b = create_user(emails["teacher_b"], PASSWORD, "Mr B", STAFF, school, teacher=True)
+    teacher_a.classes.append(class_a)
+    teacher_b.classes.append(class_b)
+    create_user(emails["dsl"], PASSWORD, "Mrs D", STAFF, school, dsl=True)
+    create_user(emails["admin"], PASSWORD, "Mr Admin", STAFF, school, school_admin=True)
+    parent = create_user(emails["parent"], PASSWORD, "Pat Parent", PARENT)
+    pupils = []
+    for name, cls, year in (("Amara", class_a, 1), ("Ben", class_a, 1), ("Chloe", class_b, 4)):
+        pupil = Pupil(school_id=school.id, class_id=cls.id, first_name=name, last_initial="S", year_group=year, pin=random_pin())
+        db.session.add(pupil)
+        pupils.append(pupil)
+    db.session.flush()
+    db.session.add(ParentLink(parent_id=parent.id, pupil_id=pupils[0].id))
+    db.session.commit()
+    return SchoolWorld(
+        school_id=school.id, slug=slug, class_a=class_a.id, class_b=class_b.id,
+        pupil_a=pupils[0].id, pupil_a2=pupils[1].id, pupil_b=pupils[2].id,
+        emails=emails, pins={p.id: p.pin for p in pupils},
+    )
+
+
+class Auth:
+    """Sign people in through the real pages."""
+
+    def __init__(self, client, world: World):
+        self.client = client
+        self.world = world
+
+    def adult(self, email: str):
+        response = post(self.client, "/signin", {"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def open_class(self, school: SchoolWorld, class_id: int) -> str:
+        """A teacher opens class sign-in; returns the class code. Leaves the client signed out."""
+        email = school.emails["teacher_a" if class_id == school.class_a else "teacher_b"]
+        self.adult(email)
+        post(self.client, f"/teacher/classes/{class_id}/signin/open", token_from="/teacher/")
+        html = self.client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+        code = re.search(r"Class code: <strong>([A-Z0-9]+)</strong>", html).group(1)
+        post(self.client, "/signout", token_from="/teacher/")
+        return code
+
+    def pupil(self, school: SchoolWorld, pupil_id: int, class_id: int | None = None):
+        class_id = class_id or (school.class_b if pupil_id == school.pupil_b else school.class_a)
+        code = self.open_class(school, class_id)
+        response = post(self.client, "/tablet", {"code": code}, token_from="/tablet")
+        assert response.status_code == 302
+        response = post(self.client, f"/tablet/pupil/{pupil_id}", {"pin": school.pins[pupil_id]}, token_from="/tablet")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/pupil/"), response.status_code
+        return response
+
+    def signout(self):
+        return post(self.client, "/signout", token_from="/")
