@@ -168,7 +168,27 @@ def test_content_check_cli_reports_problems(tree, capsys):
 
 
 def test_question_ids_are_unique_and_stable_shape(content):
-    counts = Counter(content.questions)
-    assert max(counts.values()) == 1
+    every = [q.id for m in content.modules.values() for q in list(m.bank.questions) + m.lesson_questions()]
+    assert max(Counter(every).values()) == 1 and len(every) == len(content.questions)
     for qid, module_id in content.question_module.items():
         assert qid.startswith(module_id + "-"), qid
+
+
+def test_reading_lint_catches_long_sentences_for_the_youngest(tree):
+    from quizapp.content.readability import flesch_kincaid_grade, measure, sentence_count
+
+    lesson = tree["LESSONS_DIR"] / "demo" / "4-7.yaml"
+    data = yaml.safe_load(lesson.read_text())
+    long_sentence = ("Ava was sitting at the kitchen table with her grandmother after school when a message appeared "
+                     "from somebody she had never met before in her whole life, asking about her favourite places. ")
+    for step in (0, 1, 4):
+        data["steps"][step]["text"] = long_sentence * 3
+    content_factory._dump(lesson, data)
+    content = load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"])
+    reading = measure(content.modules["demo-4-7"])
+    assert not reading.ok and reading.words_per_sentence > 10
+    # The formula itself: short, plain sentences read low; long, many-syllabled ones read high.
+    assert flesch_kincaid_grade("Stop. Tell a grown-up. They will help you.") < 2
+    assert flesch_kincaid_grade("Unauthorised disclosure of personally identifiable information facilitates "
+                                "sophisticated exploitation opportunities.") > 12
+    assert sentence_count("Hi. Stop now. This is a full sentence.") == 1  # fragments of one or two words do not count

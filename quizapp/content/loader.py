@@ -141,7 +141,8 @@ def _message(err: dict) -> str:
     if err["type"] == "missing":
         return "this field is required"
     if "input" in err and err["type"] not in ("value_error",) and not isinstance(err["input"], (dict, list)):
-        return f"{msg}, received {err['input']!r}"
+        shown = repr(err["input"])
+        return f"{msg}, received {shown[:60] + '...' if len(shown) > 60 else shown}"
     return msg.removeprefix("Value error, ")
 
 

@@ -6,12 +6,13 @@ Parent summaries and talk prompts are for adults and are not counted.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-import textstat
 from pydantic import BaseModel
+from pyphen import Pyphen
 
 from .loader import Content, Module
 
@@ -51,6 +52,43 @@ def _walk(obj: Any) -> Iterator[str]:
             yield from _walk(value)
 
 
+# Flesch-Kincaid as textstat 0.7.3 computes it (pyphen syllables, its
+# sentence splitting and rounding), without textstat's dependency on the
+# removed pkg_resources module.
+_HYPHENATOR = Pyphen(lang="en_US")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+
+
+def _round(number: float, points: int = 1) -> float:
+    scale = 10**points
+    return float(math.floor(number * scale + math.copysign(0.5, number))) / scale
+
+
+def word_count(text: str) -> int:
+    return len(_PUNCTUATION.sub("", text).split())
+
+
+def sentence_count(text: str) -> int:
+    """Sentences of three words or more (shorter fragments are not counted)."""
+    sentences = _SENTENCE.findall(text)
+    return max(1, len(sentences) - sum(1 for s in sentences if word_count(s) <= 2))
+
+
+def syllable_count(text: str) -> int:
+    words = _PUNCTUATION.sub("", text.lower()).split()
+    return sum(len(_HYPHENATOR.positions(word)) + 1 for word in words)
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    words = word_count(text)
+    if not words:
+        return 0.0
+    words_per_sentence = _round(words / sentence_count(text))
+    syllables_per_word = _round(syllable_count(text) / words)
+    return _round(0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59)
+
+
 def _as_sentence(text: str) -> str:
     text = text.strip()
     return text if re.search(r"[.!?]['\"’”)]*$", text) else text + "."
@@ -70,10 +108,10 @@ class Reading:
 
 def measure(module: Module) -> Reading:
     body = " ".join(_as_sentence(t) for t in pupil_texts(module))
-    words = textstat.lexicon_count(body)
-    sentences = max(1, textstat.sentence_count(body))
+    words = word_count(body)
+    sentences = sentence_count(body)
     wps = words / sentences
-    grade = textstat.flesch_kincaid_grade(body)
+    grade = flesch_kincaid_grade(body)
     if module.band in MAX_WORDS_PER_SENTENCE:
         cap = MAX_WORDS_PER_SENTENCE[module.band]
         ok, limit = wps <= cap, f"<= {cap:g} words/sentence"
