@@ -53,11 +53,15 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .parent.views import bp as parent_bp
+    from .pupil.api import bp as pupil_api_bp
     from .pupil.views import bp as pupil_bp
+    from .safeguarding.views import bp as safeguarding_bp
     from .teacher.views import bp as teacher_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(pupil_bp, url_prefix="/pupil")
+    app.register_blueprint(pupil_api_bp, url_prefix="/pupil/api")
     app.register_blueprint(teacher_bp, url_prefix="/teacher")
     app.register_blueprint(parent_bp, url_prefix="/parent")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")

@@ -14,3 +14,10 @@ def asset_dir(name: str) -> Path:
     if bundled.is_dir():
         return bundled
     return _PACKAGE.parent / name
+
+
+def font_file(bold: bool = False) -> Path:
+    """DejaVu Sans, shipped with the package, for pictures drawn with Pillow
+    (certificates, sign-in cards, letters): it has accented and non-Latin
+    letters, which Pillow's built-in font does not."""
+    return _PACKAGE / "fonts" / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")

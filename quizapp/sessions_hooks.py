@@ -1,11 +1,16 @@
 """Flask-Login wiring: load the signed-in principal, sign out idle sessions."""
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from .extensions import login_manager
 from .services import sessions
+
+
+# Answers are never lost to the idle timeout: these endpoints store the
+# answer (authenticated by the page's answer token) and then sign out.
+ANSWER_ENDPOINTS = {"pupil_api.answer", "pupil_api.chat"}
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +27,9 @@ def init_app(app: Flask) -> None:
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         if sessions.touch_or_expire(current_user):
+            return None
+        if request.endpoint in ANSWER_ENDPOINTS:
+            g.idle_expired = True  # the answer is stored first, then the pupil is signed out
             return None
         was_pupil = current_user.is_pupil
         sessions.end(current_user.get_id())

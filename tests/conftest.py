@@ -62,30 +62,35 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_config(database_url, tmp_path_factory) -> dict:
-    extra = {}
-    if os.environ.get("QUIZAPP_TEST_CONTENT") == "fixture":  # TEMPORARY while content is written
-        import content_factory
-
-        extra = content_factory.build(tmp_path_factory.mktemp("content"))
-    return test_config(database_url, **extra)
+def base_config(database_url) -> dict:
+    return test_config(database_url)
 
 
 @pytest.fixture(scope="session")
 def make_app(base_config):
     """Build another app on the same database, with some settings changed."""
 
-    def make(**changes):
-        return create_app({**base_config, **changes})
+    made = []
 
-    return make
+    def make(**changes):
+        app = create_app({**base_config, **changes})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def app(make_app):
     app = make_app()
     _reset_schema(app)
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections (PostgreSQL warns otherwise)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizapp.extensions import db
-from quizapp.models import PARENT, STAFF, ParentLink, Pupil, School, SchoolClass
+from quizapp.models import PARENT, STAFF, Assignment, Concern, ParentLink, Pupil, School, SchoolClass
 from quizapp.services.accounts import create_user
 from quizapp.services.pupil_signin import random_pin
 
@@ -37,6 +37,8 @@ class SchoolWorld:
     pupil_a: int  # in class A, linked to the parent
     pupil_a2: int  # in class A, not linked
     pupil_b: int  # in class B
+    concern: int = 0  # raised by pupil_a
+    assignment: int = 0  # passwords-4-7 for class A
     emails: dict[str, str] = field(default_factory=dict)
     pins: dict[int, str] = field(default_factory=dict)
 
@@ -77,10 +79,14 @@ def _build_school(slug: str) -> SchoolWorld:
         pupils.append(pupil)
     db.session.flush()
     db.session.add(ParentLink(parent_id=parent.id, pupil_id=pupils[0].id))
+    concern = Concern(school_id=school.id, pupil_id=pupils[0].id, class_id=class_a.id, pupil_name=pupils[0].display_name,
+                      class_name=class_a.name, category="unkind", words="Someone called me names", talk_to="teacher")
+    assignment = Assignment(school_id=school.id, module_id="passwords-4-7", class_id=class_a.id)
+    db.session.add_all([concern, assignment])
     db.session.commit()
     return SchoolWorld(
         school_id=school.id, slug=slug, class_a=class_a.id, class_b=class_b.id,
-        pupil_a=pupils[0].id, pupil_a2=pupils[1].id, pupil_b=pupils[2].id,
+        pupil_a=pupils[0].id, pupil_a2=pupils[1].id, pupil_b=pupils[2].id, concern=concern.id, assignment=assignment.id,
         emails=emails, pins={p.id: p.pin for p in pupils},
     )
 
@@ -99,7 +105,8 @@ class Auth:
 
     def open_class(self, school: SchoolWorld, class_id: int) -> str:
         """A teacher opens class sign-in; returns the class code. Leaves the client signed out."""
-        email = school.emails["teacher_a" if class_id == school.class_a else "teacher_b"]
+        role = {school.class_a: "teacher_a", school.class_b: "teacher_b"}.get(class_id, "admin")
+        email = school.emails[role]
         self.adult(email)
         post(self.client, f"/teacher/classes/{class_id}/signin/open", token_from="/teacher/")
         html = self.client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)

@@ -8,9 +8,16 @@ import pytest
 
 from helpers import post
 
-ROLES = ("anon", "pupil", "teacher_a", "teacher_b", "dsl", "admin", "parent", "platform", "other_school")
-STAFF_OK = {"teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "other_school": 200}
+ROLES = ("anon", "pupil", "teacher_a", "teacher_b", "dsl", "admin", "parent", "platform", "other_school", "other_dsl")
+STAFF_OK = {"teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "other_school": 200, "other_dsl": 200}
 NOT_STAFF = {"pupil": 403, "parent": 403, "platform": 403, "anon": 302}
+PUPIL_ONLY = {"pupil": 200, "anon": 302, "*": 403}
+# Safeguarding: only DSLs, and only their own school's concerns.
+DSL_ONLY = {"dsl": 200, "other_dsl": 200, "anon": 302, "*": 403}
+DSL_RECORD = {"dsl": 200, "other_dsl": 404, "anon": 302, "*": 403}
+DSL_CHANGE = {"dsl": 302, "other_dsl": 404, "anon": 302, "*": 403}
+CLASS_A_CHANGE = {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
+M = "passwords-4-7"  # a module of pupil_a's band (Year 1)
 
 
 def _class_a(w):
@@ -31,13 +38,31 @@ ROUTES = [
     ("pupil.home", "GET", lambda w: "/pupil/", {"pupil": 200, "anon": 302, "*": 403}),
     ("teacher.home", "GET", lambda w: "/teacher/", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.class_page", "GET", lambda w: f"/teacher/classes/{w.one.class_a}",
-     {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 404, **NOT_STAFF}),
-    ("teacher.open_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/open",
-     {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, **NOT_STAFF}),
-    ("teacher.close_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/close",
-     {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, **NOT_STAFF}),
-    ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin",
-     {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, **NOT_STAFF}),
+     {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 404, "other_dsl": 404, **NOT_STAFF}),
+    ("teacher.open_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/open", CLASS_A_CHANGE),
+    ("teacher.close_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/close", CLASS_A_CHANGE),
+    ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin", CLASS_A_CHANGE),
+    ("teacher.assignments", "GET", lambda w: "/teacher/assignments", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.remove_assignment", "POST", lambda w: f"/teacher/assignments/{w.one.assignment}/remove", CLASS_A_CHANGE),
+    ("pupil.module", "GET", lambda w: f"/pupil/modules/{M}", PUPIL_ONLY),
+    ("pupil.lesson", "GET", lambda w: f"/pupil/modules/{M}/lesson/1", PUPIL_ONLY),
+    ("pupil.lesson_next", "POST", lambda w: f"/pupil/modules/{M}/lesson/1/next", {**PUPIL_ONLY, "pupil": 302}),
+    ("pupil.quiz", "GET", lambda w: f"/pupil/modules/{M}/quiz/1", PUPIL_ONLY),
+    ("pupil.quiz_next", "POST", lambda w: f"/pupil/modules/{M}/quiz/1/next", {**PUPIL_ONLY, "pupil": 302}),
+    ("pupil.done", "GET", lambda w: f"/pupil/modules/{M}/done", {**PUPIL_ONLY, "pupil": 302}),  # not finished yet
+    ("pupil.certificate_png", "GET", lambda w: f"/pupil/modules/{M}/certificate.png", {**PUPIL_ONLY, "pupil": 404}),
+    ("pupil.settings", "GET", lambda w: "/pupil/settings", PUPIL_ONLY),
+    ("pupil.worried", "GET", lambda w: "/pupil/worried", PUPIL_ONLY),
+    ("pupil.worried_thanks", "GET", lambda w: "/pupil/worried/thanks", PUPIL_ONLY),
+    # Answers are authenticated by the page's signed answer token, never by role: none here.
+    ("pupil_api.answer", "POST", lambda w: "/pupil/api/answer", {"*": 403}),
+    ("pupil_api.chat", "POST", lambda w: "/pupil/api/chat", {"*": 403}),
+    ("safeguarding.queue", "GET", lambda w: "/safeguarding/", DSL_ONLY),
+    ("safeguarding.export", "GET", lambda w: "/safeguarding/export.csv", DSL_ONLY),
+    ("safeguarding.concern", "GET", lambda w: f"/safeguarding/concerns/{w.one.concern}", DSL_RECORD),
+    ("safeguarding.add_note", "POST", lambda w: f"/safeguarding/concerns/{w.one.concern}/notes", {**DSL_CHANGE, "dsl": 400}),
+    ("safeguarding.set_status", "POST", lambda w: f"/safeguarding/concerns/{w.one.concern}/status", DSL_CHANGE),
+    ("safeguarding.share", "POST", lambda w: f"/safeguarding/concerns/{w.one.concern}/share", DSL_CHANGE),
     ("parent.home", "GET", lambda w: "/parent/", {"parent": 200, "anon": 302, "*": 403}),
     ("parent.child", "GET", lambda w: f"/parent/children/{w.one.pupil_a}", {"parent": 200, "anon": 302, "*": 403}),
     ("admin.home", "GET", lambda w: "/admin/", {"platform": 200, "anon": 302, "*": 403}),
@@ -55,6 +80,8 @@ def _sign_in(auth, world, role: str) -> None:
         auth.adult(world.platform_admin)
     elif role == "other_school":
         auth.adult(world.two.emails["teacher_a"])
+    elif role == "other_dsl":
+        auth.adult(world.two.emails["dsl"])
     else:
         auth.adult(one.emails[role])
 

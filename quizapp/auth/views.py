@@ -15,9 +15,11 @@ from .forms import ClassCodeForm, PinForm, SignInForm
 bp = Blueprint("auth", __name__)
 
 CLEAR_ADULT = '"cache", "cookies", "storage"'
-# A pupil's sign-out keeps the tablet's cookie (it holds the class sign-in),
-# but clears everything the pupil's pages left in the browser.
-CLEAR_PUPIL = '"cache", "storage"'
+# A pupil's sign-out clears the browser's cache of their pages. It keeps the
+# tablet's cookie (it holds the class sign-in) and local storage, where
+# answers made offline wait to be sent (they carry no names, only the
+# pupil's signed answer token and choices).
+CLEAR_PUPIL = '"cache"'
 CODE_GUESS_RULE = "20 per 10 minutes"
 
 

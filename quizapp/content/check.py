@@ -6,9 +6,10 @@ import sys
 from .loader import ContentInvalid
 
 
-def run_check(config: dict, reading: bool = True, out=sys.stdout, only_topics=()) -> int:
+def run_check(config: dict, reading: bool = True, out=None, only_topics=()) -> int:
     from . import load_from_config
 
+    out = out or sys.stdout
     try:
         content = load_from_config(config, only_topics)
     except ContentInvalid as exc:

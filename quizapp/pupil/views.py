@@ -1,20 +1,210 @@
-"""What a signed-in pupil sees."""
+"""What a signed-in pupil sees: their topics, the lesson player, the quiz,
+the end-of-module summary and certificate, and their display settings."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import uuid
+import zlib
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from ..access import guard, is_pupil
-from ..content import get_content
+from ..content import Module, get_content
+from ..extensions import db
 from ..models import band_for_year_group
+from ..questions import AnswerError, get_type
+from ..services import answer_token, assignments, certificate, concerns, progress
+from .forms import SettingsForm, WorriedForm
 
 bp = Blueprint("pupil", __name__)
 guard(bp, is_pupil, signin_endpoint="auth.tablet")
 
 
+def pupil_band() -> str:
+    return band_for_year_group(current_user.year_group)
+
+
+def module_or_404(module_id: str) -> Module:
+    """A pupil may open the modules of their own age band."""
+    module = get_content().modules.get(module_id)
+    if module is None or module.band != pupil_band():
+        abort(404)
+    return module
+
+
 @bp.get("/")
 def home():
     content = get_content()
-    band = band_for_year_group(current_user.year_group)
-    modules = content.modules_for_band(band)
-    return render_template("pupil/home.html", modules=modules, band=band)
+    band_modules = content.modules_for_band(pupil_band())
+    by_id = {m.id: m for m in band_modules}
+    set_for_me = [a for a in assignments.for_pupil(current_user, date.today()) if a.module_id in by_id]
+    assigned_ids = {a.module_id for a in set_for_me}
+    return render_template(
+        "pupil/home.html",
+        assigned=[(by_id[a.module_id], a.due_on) for a in set_for_me],
+        others=[m for m in band_modules if m.id not in assigned_ids],
+        statuses=progress.statuses(current_user),
+    )
+
+
+@bp.get("/modules/<module_id>")
+def module(module_id: str):
+    mod = module_or_404(module_id)
+    row = progress.get_progress(current_user, mod)
+    return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm())
+
+
+# ------------------------------------------------------------------ lesson
+
+
+def _step_or_404(mod: Module, number: int):
+    if not 1 <= number <= len(mod.lesson.steps):
+        abort(404)
+    return mod.lesson.steps[number - 1]
+
+
+@bp.get("/modules/<module_id>/lesson/<int:number>")
+def lesson(module_id: str, number: int):
+    mod = module_or_404(module_id)
+    step = _step_or_404(mod, number)
+    question = step.question
+    return render_template(
+        "pupil/lesson_step.html",
+        module=mod, step=step, number=number, total=len(mod.lesson.steps), form=FlaskForm(),
+        characters=[get_content().characters[c] for c in step.characters],
+        **(question_context(mod, question, "lesson") if question is not None else {}),
+    )
+
+
+@bp.post("/modules/<module_id>/lesson/<int:number>/next")
+def lesson_next(module_id: str, number: int):
+    mod = module_or_404(module_id)
+    _step_or_404(mod, number)
+    if FlaskForm().validate_on_submit():
+        progress.save_lesson_position(current_user, mod, number + 1)
+    if number >= len(mod.lesson.steps):
+        return redirect(url_for("pupil.quiz", module_id=mod.id, number=1))
+    return redirect(url_for("pupil.lesson", module_id=mod.id, number=number + 1))
+
+
+# -------------------------------------------------------------------- quiz
+
+
+def _question_or_404(mod: Module, number: int):
+    if not 1 <= number <= len(mod.bank.questions):
+        abort(404)
+    return mod.bank.questions[number - 1]
+
+
+@bp.get("/modules/<module_id>/quiz/<int:number>")
+def quiz(module_id: str, number: int):
+    mod = module_or_404(module_id)
+    question = _question_or_404(mod, number)
+    return render_template(
+        "pupil/quiz_question.html", module=mod, number=number, total=len(mod.bank.questions), form=FlaskForm(),
+        **question_context(mod, question, "quiz"),
+    )
+
+
+@bp.post("/modules/<module_id>/quiz/<int:number>/next")
+def quiz_next(module_id: str, number: int):
+    mod = module_or_404(module_id)
+    _question_or_404(mod, number)
+    if FlaskForm().validate_on_submit():
+        row = progress.save_quiz_position(current_user, mod, number + 1)
+        if number >= len(mod.bank.questions):
+            if row.completed_at is not None:
+                return redirect(url_for("pupil.done", module_id=mod.id))
+            flash("You have a few questions still to answer. Have a go at them, then you are done!", "info")
+            return redirect(url_for("pupil.module", module_id=mod.id))
+    return redirect(url_for("pupil.quiz", module_id=mod.id, number=min(number + 1, len(mod.bank.questions))))
+
+
+def question_context(mod: Module, question, source: str) -> dict:
+    """What every question page needs: the type's view (never the answers),
+    a fresh client id for this answer, and the pupil's answer token.
+
+    A branching chat without JavaScript moves on one choice per page load:
+    the choices so far come back in `?path=` (an invalid path starts again).
+    """
+    seed = zlib.crc32(f"{current_user.id}:{question.id}".encode())  # the same order on every reload
+    qt = get_type(question.type)
+    view = None
+    if question.type == "chat_scenario" and request.args.get("path"):
+        try:
+            view = qt.view(question, seed, request.args["path"][:1000].split(","))
+        except AnswerError:
+            view = None
+    return {
+        "q": question,
+        "view": view or qt.view(question, seed),
+        "client_id": uuid.uuid4().hex,
+        "answer_token": answer_token.make(current_user.id, current_user.school_id),
+        "source": source,
+    }
+
+
+# ------------------------------------------------------------- finishing
+
+
+@bp.get("/modules/<module_id>/done")
+def done(module_id: str):
+    mod = module_or_404(module_id)
+    row = progress.get_progress(current_user, mod)
+    if row is None or row.completed_at is None:
+        return redirect(url_for("pupil.module", module_id=mod.id))
+    return render_template("pupil/done.html", module=mod, progress=row)
+
+
+@bp.get("/modules/<module_id>/certificate.png")
+def certificate_png(module_id: str):
+    mod = module_or_404(module_id)
+    row = progress.get_progress(current_user, mod)
+    if row is None or row.completed_at is None:
+        abort(404)
+    png = certificate.render(
+        current_user.first_name, mod.topic.pupil_title, [o.text for o in mod.outline.outcomes], row.completed_at.date()
+    )
+    return png, 200, {"Content-Type": "image/png", "Content-Disposition": f'inline; filename="certificate-{mod.id}.png"'}
+
+
+# ---------------------------------------------------------------- settings
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.text_size = form.text_size.data
+        current_user.dyslexia_font = form.dyslexia_font.data
+        current_user.high_contrast = form.high_contrast.data
+        db.session.commit()
+        flash("Your settings are saved. They follow you to any tablet.", "success")
+        return redirect(url_for("pupil.home"))
+    return render_template("pupil/settings.html", form=form)
+
+
+# ------------------------------------------------------------ I'm worried
+
+
+WORRIED_PICTURES = {"unkind": "unkind", "stranger": "stranger", "meet": "meet", "photo": "photo", "upset": "upset", "other": "other"}
+
+
+@bp.route("/worried", methods=["GET", "POST"])
+def worried():
+    form = WorriedForm()
+    if form.validate_on_submit():
+        try:
+            concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data)
+        except concerns.ConcernError as exc:
+            flash(str(exc), "error")
+        else:
+            return redirect(url_for("pupil.worried_thanks"))
+    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES), 400 if form.errors else 200
+
+
+@bp.get("/worried/thanks")
+def worried_thanks():
+    return render_template("pupil/worried_thanks.html")

@@ -4,16 +4,21 @@ Teachers see their own classes; school admins and DSLs see the whole school.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from ..access import guard, is_staff
+from ..content import get_content
 from ..extensions import db
-from ..models import Pupil
+from ..formtools import choices
+from ..models import Assignment, Pupil, band_for_year_group
+from ..services import assignments as assign_service
+from ..services import concerns
 from ..services import pupil_signin as ps
 from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
+from .forms import AssignmentForm
 
 bp = Blueprint("teacher", __name__)
 guard(bp, is_staff)
@@ -30,7 +35,8 @@ def home():
         ).all()
     )
     open_signins = {c.id: ps.current_signin(c) for c in classes}
-    return render_template("teacher/home.html", classes=classes, counts=counts, open_signins=open_signins)
+    shared = concerns.shared_for_teacher(current_user) if current_user.is_teacher else []
+    return render_template("teacher/home.html", classes=classes, counts=counts, open_signins=open_signins, shared=shared)
 
 
 @bp.get("/classes/<int:class_id>")
@@ -75,3 +81,55 @@ def reset_pin(pupil_id: int):
         new_pin = ps.reset_pin(pupil)
         flash(f"{pupil.display_name}'s new picture PIN is: {new_pin.replace('-', ', ')}.", "success")
     return redirect(url_for("teacher.class_page", class_id=pupil.class_id))
+
+
+# ------------------------------------------------------------- assignments
+
+
+def _assignment_form(classes):
+    form = AssignmentForm()
+    targets = assign_service.targets_for(current_user, classes)
+    form.target.choices = choices([("", "Choose...")] + [(_target_key(t), label) for label, t, _ in targets])
+    form.topics.choices = choices((t.id, t.title) for t in get_content().topics)
+    return form, {_target_key(t): (t, year) for _, t, year in targets}
+
+
+def _target_key(target) -> str:
+    return f"y{target.year_group}" if target.year_group is not None else f"c{target.class_id}"
+
+
+@bp.route("/assignments", methods=["GET", "POST"])
+def assignments():
+    classes = db.session.execute(visible_classes(current_user)).scalars().all()
+    form, targets = _assignment_form(classes)
+    if form.validate_on_submit():
+        target, year_group = targets[form.target.data]
+        band = band_for_year_group(year_group)
+        module_ids = [f"{topic}-{band}" for topic in form.topics.data]
+        try:
+            made = assign_service.assign(current_user, target, year_group, module_ids, form.start_on.data, form.due_on.data)
+        except assign_service.AssignmentError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Set {len(made)} topic{'s' if len(made) != 1 else ''} for {next(c.label for c in form.target.choices if c.value == form.target.data)}.", "success")
+            return redirect(url_for("teacher.assignments"))
+    rows = assign_service.visible_to(current_user, classes)
+    return render_template(
+        "teacher/assignments.html", form=form, rows=rows, modules=get_content().modules,
+        completion=assign_service.completion(current_user.school_id, rows),
+        class_names={c.id: c.name for c in classes}, remove_form=FlaskForm(),
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+def remove_assignment(assignment_id: int):
+    classes = db.session.execute(visible_classes(current_user)).scalars().all()
+    row = db.session.get(Assignment, assignment_id)
+    visible = {r.id for r in assign_service.visible_to(current_user, classes)}
+    if row is None or row.id not in visible:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        db.session.delete(row)
+        db.session.commit()
+        flash("The assignment was removed. Pupils keep anything they have already done.", "success")
+    return redirect(url_for("teacher.assignments"))

@@ -1,0 +1,67 @@
+"""Pupils' progress. Content is never copied here: rows hold stable content
+ids (module, question) and the content version they were answered against.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, now_utc
+
+
+class ModuleProgress(db.Model):
+    """Where a pupil is in one module: the lesson step to resume at, and when
+    the lesson and the quiz were finished."""
+
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("pupil_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(80))
+    content_version: Mapped[str] = mapped_column(String(16))
+    lesson_step: Mapped[int] = mapped_column(default=1)  # 1-based: the step to resume at
+    quiz_position: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    lesson_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def status(self) -> str:
+        return "done" if self.completed_at else "in_progress"
+
+
+class Answer(db.Model):
+    """One answer to one question, stored exactly once.
+
+    `client_id` is made by the page when the pupil answers; a double tap or a
+    retry after a dropped connection sends the same id, and the unique
+    constraint keeps one row. `first_try` marks the pupil's first answer to
+    that question: mastery is worked out from first tries only.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("pupil_id", "client_id"),
+        Index("ix_answers_pupil_question", "pupil_id", "question_id"),
+        Index("ix_answers_school_module", "school_id", "module_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(80))
+    question_id: Mapped[str] = mapped_column(String(80))
+    content_version: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(10))  # "lesson" or "quiz"
+    response: Mapped[Any] = mapped_column(JSON)  # what was chosen (never a typed password)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float] = mapped_column(default=0.0)
+    first_try: Mapped[bool] = mapped_column(Boolean)
+    client_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

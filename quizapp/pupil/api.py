@@ -1,0 +1,195 @@
+"""Where pupils' answers arrive: from the page's JavaScript (JSON, possibly
+much later after the network came back) or from a plain form post.
+
+Authentication is the page's signed answer token (services/answer_token.py),
+not the session, so an answer is stored even when the pupil was signed out
+for being idle or the page's CSRF token has expired. Each answer carries a
+client id and is stored exactly once.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+from ..content import get_content
+from ..extensions import csrf, db
+from ..models import Pupil, band_for_year_group
+from ..questions import AnswerError, get_type
+from ..services import answer_token, progress, sessions
+
+bp = Blueprint("pupil_api", __name__)
+
+MAX_FIELDS = 64
+MAX_VALUE = 200
+
+
+class BadAnswer(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _payload() -> dict:
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise BadAnswer("That answer could not be read.")
+        return data
+    return {
+        "module": request.form.get("module", ""),
+        "question": request.form.get("question", ""),
+        "client_id": request.form.get("client_id", ""),
+        "token": request.form.get("answer_token", ""),
+        "source": request.form.get("source", "quiz"),
+        "fields": request.form,
+    }
+
+
+def _fields(raw) -> MultiDict:
+    """The question's form fields, as a MultiDict of short strings."""
+    if isinstance(raw, MultiDict):
+        items = [(k, v) for k, v in raw.items(multi=True)]
+    elif isinstance(raw, dict):
+        items = []
+        for key, value in raw.items():
+            values = value if isinstance(value, list) else [value]
+            items.extend((key, v) for v in values)
+    else:
+        raise BadAnswer("That answer could not be read.")
+    if len(items) > MAX_FIELDS * 4:
+        raise BadAnswer("That answer is too big.")
+    clean = []
+    for key, value in items:
+        if not isinstance(key, str) or not isinstance(value, (str, int)) or len(str(value)) > MAX_VALUE:
+            raise BadAnswer("That answer could not be read.")
+        clean.append((key, str(value)))
+    return MultiDict(clean)
+
+
+def _resolve(data: dict):
+    """The pupil (from the token), module and question, or BadAnswer."""
+    token = answer_token.read(data.get("token"))
+    if token is None:
+        raise BadAnswer("This page is too old to take answers. Please go back to your topics.", 403)
+    pupil = db.session.get(Pupil, token.pupil_id)
+    if pupil is None or pupil.school_id != token.school_id or pupil.archived_at is not None:
+        raise BadAnswer("This page is too old to take answers. Please go back to your topics.", 403)
+    content = get_content()
+    module = content.modules.get(str(data.get("module", "")))
+    question = content.questions.get(str(data.get("question", "")))
+    if module is None or question is None or content.question_module.get(question.id) != module.id:
+        raise BadAnswer("We could not find that question.", 404)
+    if module.band != band_for_year_group(pupil.year_group):
+        raise BadAnswer("We could not find that question.", 404)
+    return pupil, module, question
+
+
+def _client_id(data: dict) -> str:
+    client_id = str(data.get("client_id", ""))
+    if not (8 <= len(client_id) <= progress.MAX_CLIENT_ID) or not client_id.replace("-", "").isalnum():
+        raise BadAnswer("That answer could not be read.")
+    return client_id
+
+
+class ChatGoesOn(Exception):
+    """A no-JavaScript chat choice that does not end the chat yet."""
+
+    def __init__(self, path: list[str]):
+        self.path = path
+
+
+def _grade(question, fields: MultiDict):
+    qt = get_type(question.type)
+    try:
+        answer = qt.parse(question, fields)
+    except AnswerError as exc:
+        if question.type == "chat_scenario" and not request.is_json:
+            path = [p for p in (fields.get("path") or "").split(",") if p] + fields.getlist("choice")[:1]
+            try:
+                if qt.walk(question, path).ending is None:
+                    raise ChatGoesOn(path) from exc
+            except AnswerError:
+                pass
+        raise BadAnswer(str(exc)) from exc
+    return qt.check(question, answer)
+
+
+@bp.post("/answer")
+@csrf.exempt  # the signed answer token does this job here (see the module docstring)
+def answer():
+    try:
+        data = _payload()
+        pupil, module, question = _resolve(data)
+        client_id = _client_id(data)
+        grade = _grade(question, _fields(data.get("fields", {})))
+    except ChatGoesOn as more:
+        source = "lesson" if data.get("source") == "lesson" else "quiz"
+        return redirect(_place(module, question, source)["again_url"] + "?path=" + ",".join(more.path))
+    except BadAnswer as exc:
+        if request.is_json:
+            return jsonify({"error": exc.message}), exc.status
+        return render_template("errors/error.html", code=exc.status, title="That answer did not work",
+                               message=exc.message), exc.status
+    source = "lesson" if data.get("source") == "lesson" else "quiz"
+    recorded = progress.record_answer(pupil, module, question.id, source, grade.record, grade.correct, grade.score, client_id)
+    progress.mark_progress(pupil, module)
+    signed_out = _end_idle_session()
+    body = {
+        "stored": True,
+        "duplicate": recorded.duplicate,
+        "correct": grade.correct,
+        "score": grade.score,
+        "summary": grade.summary,
+        "lines": [{"ref": line.ref, "text": line.text, "good": line.good} for line in grade.lines],
+        "signed_out": signed_out,
+    }
+    if request.is_json:
+        return jsonify(body)
+    where = _place(module, question, source)
+    return render_template("pupil/answer_saved.html", result=body, module=module, signed_out=signed_out, form=FlaskForm(),
+                           **where)
+
+
+def _place(module, question, source: str) -> dict:
+    """Where the question sits, for the no-JavaScript "Try again" and "Next" buttons."""
+    if source == "lesson":
+        for number, step in enumerate(module.lesson.steps, start=1):
+            if step.question is not None and step.question.id == question.id:
+                return {"again_url": url_for("pupil.lesson", module_id=module.id, number=number),
+                        "next_url": url_for("pupil.lesson_next", module_id=module.id, number=number)}
+    for number, bank_question in enumerate(module.bank.questions, start=1):
+        if bank_question.id == question.id:
+            return {"again_url": url_for("pupil.quiz", module_id=module.id, number=number),
+                    "next_url": url_for("pupil.quiz_next", module_id=module.id, number=number)}
+    return {"again_url": url_for("pupil.module", module_id=module.id), "next_url": None}
+
+
+@bp.post("/chat")
+@csrf.exempt  # read-only: walks a chat scenario; the token still has to be valid
+def chat():
+    """The next part of a branching chat, after the pupil's choices so far."""
+    try:
+        data = _payload()
+        _, _, question = _resolve(data)
+        if question.type != "chat_scenario":
+            raise BadAnswer("We could not find that question.", 404)
+        path = data.get("path", [])
+        if not isinstance(path, list) or len(path) > 20 or not all(isinstance(p, str) for p in path):
+            raise BadAnswer("That answer could not be read.")
+        state = get_type("chat_scenario").walk(question, path)
+    except AnswerError as exc:
+        return jsonify({"error": str(exc)}), 400
+    except BadAnswer as exc:
+        return jsonify({"error": exc.message}), exc.status
+    return jsonify(state.as_dict())
+
+
+def _end_idle_session() -> bool:
+    """The idle hook let this request through (answers are never lost); now
+    that the answer is safe, finish signing the idle pupil out."""
+    if g.get("idle_expired") and current_user.is_authenticated:
+        sessions.end(current_user.get_id())
+        return True
+    return bool(g.get("idle_expired")) or not current_user.is_authenticated

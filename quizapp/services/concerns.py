@@ -1,0 +1,151 @@
+"""Pupils' concerns and the DSL's record of them.
+
+Only designated safeguarding leads of the concern's own school see a
+concern's detail. Every view and change is written to the audit log. A class
+teacher learns that a pupil of theirs raised a concern only when a DSL
+shares it (and then sees the category and status, not the DSL's notes).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import CLOSED, IN_PROGRESS, NEW, Concern, ConcernAudit, ConcernNote, Pupil, User, now_utc, teacher_classes
+from ..models.concern import CATEGORIES, TALK_TO
+
+MAX_WORDS = 500
+
+
+class ConcernError(ValueError):
+    pass
+
+
+def raise_concern(pupil: Pupil, category: str, words: str, talk_to: str) -> Concern:
+    if category not in CATEGORIES:
+        raise ConcernError("Please tap one of the pictures.")
+    if talk_to not in TALK_TO:
+        raise ConcernError("Please choose who you would like to talk to.")
+    words = (words or "").strip()
+    if len(words) > MAX_WORDS:
+        raise ConcernError(f"Please use fewer words (up to {MAX_WORDS} letters).")
+    concern = Concern(
+        school_id=pupil.school_id, pupil_id=pupil.id, class_id=pupil.class_id, pupil_name=pupil.display_name,
+        class_name=pupil.school_class.name, category=category, words=words, talk_to=talk_to,
+    )
+    db.session.add(concern)
+    db.session.commit()
+    return concern
+
+
+def new_count(school_id: int) -> int:
+    return db.session.execute(
+        select(func.count(Concern.id)).where(Concern.school_id == school_id, Concern.status == NEW)
+    ).scalar_one()
+
+
+def queue(dsl: User, status: str | None = None) -> list[Concern]:
+    query = select(Concern).where(Concern.school_id == dsl.school_id)
+    if status:
+        query = query.where(Concern.status == status)
+    return list(db.session.execute(query.order_by(Concern.status != NEW, Concern.created_at.desc())).scalars())
+
+
+def for_dsl_or_404(dsl: User, concern_id: int) -> Concern:
+    concern = db.session.get(Concern, concern_id)
+    if concern is None or concern.school_id != dsl.school_id or not dsl.is_dsl:
+        abort(404)
+    return concern
+
+
+def audit(concern: Concern, user: User, action: str, detail: str = "") -> None:
+    db.session.add(ConcernAudit(concern_id=concern.id, user_id=user.id, user_name=user.name, action=action, detail=detail[:200]))
+
+
+def record_view(concern: Concern, dsl: User) -> None:
+    audit(concern, dsl, "viewed")
+    db.session.commit()
+
+
+def add_note(concern: Concern, dsl: User, body: str) -> ConcernNote:
+    body = (body or "").strip()
+    if not body:
+        raise ConcernError("Write the note first.")
+    note = ConcernNote(concern_id=concern.id, author_id=dsl.id, author_name=dsl.name, body=body[:5000])
+    db.session.add(note)
+    if concern.status == NEW:
+        concern.status = IN_PROGRESS
+        audit(concern, dsl, "status", "new -> in progress (note added)")
+    audit(concern, dsl, "note added")
+    db.session.commit()
+    return note
+
+
+def set_status(concern: Concern, dsl: User, status: str, action_taken: str = "", reason: str = "") -> None:
+    if status not in (NEW, IN_PROGRESS, CLOSED):
+        raise ConcernError("Choose a status.")
+    if status == CLOSED and (not action_taken.strip() or not reason.strip()):
+        raise ConcernError("To close a concern, record the action taken and the reason for closing.")
+    old = concern.status
+    concern.status = status
+    if status == CLOSED:
+        concern.action_taken, concern.close_reason, concern.closed_at = action_taken.strip(), reason.strip(), now_utc()
+    else:
+        concern.closed_at = None
+    audit(concern, dsl, "status", f"{old} -> {status}")
+    db.session.commit()
+
+
+def share_with_teacher(concern: Concern, dsl: User, share: bool) -> None:
+    concern.shared_with_teacher = share
+    audit(concern, dsl, "shared with class teacher" if share else "unshared from class teacher")
+    db.session.commit()
+
+
+def shared_for_teacher(user: User) -> list[Concern]:
+    """Concerns a DSL chose to share, about pupils in this teacher's classes."""
+    return list(db.session.execute(
+        select(Concern)
+        .join(teacher_classes, teacher_classes.c.class_id == Concern.class_id)
+        .where(teacher_classes.c.user_id == user.id, Concern.school_id == user.school_id, Concern.shared_with_teacher.is_(True))
+        .order_by(Concern.created_at.desc())
+    ).scalars())
+
+
+CSV_COLUMNS = ["id", "raised_at", "pupil", "class", "category", "pupil_words", "wants_to_talk_to", "status",
+               "action_taken", "close_reason", "closed_at", "notes", "pupil_account_erased"]
+
+
+def export_csv(dsl: User) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    concerns = queue(dsl)
+    notes = _notes_by_concern([c.id for c in concerns])
+    for c in concerns:
+        writer.writerow([
+            c.id, c.created_at.isoformat(timespec="minutes"), _safe_cell(c.pupil_name), _safe_cell(c.class_name), c.category_label,
+            _safe_cell(c.words), c.talk_to_label, c.status_label, _safe_cell(c.action_taken), _safe_cell(c.close_reason),
+            c.closed_at.isoformat(timespec="minutes") if c.closed_at else "",
+            _safe_cell(" | ".join(f"{n.created_at:%Y-%m-%d %H:%M} {n.author_name}: {n.body}" for n in notes.get(c.id, []))),
+            "yes" if c.pupil_erased else "no",
+        ])
+        audit(c, dsl, "exported")
+    db.session.commit()
+    return out.getvalue()
+
+
+def _notes_by_concern(ids: list[int]) -> dict[int, list[ConcernNote]]:
+    grouped: dict[int, list[ConcernNote]] = {}
+    if ids:
+        for note in db.session.execute(select(ConcernNote).where(ConcernNote.concern_id.in_(ids)).order_by(ConcernNote.created_at)).scalars():
+            grouped.setdefault(note.concern_id, []).append(note)
+    return grouped
+
+
+def _safe_cell(value: str) -> str:
+    """Stop a spreadsheet treating pupil-typed text as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

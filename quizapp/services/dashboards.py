@@ -1,0 +1,268 @@
+"""Read-side reports over pupils' answers, for teachers, DSLs and governors.
+
+Every report runs a fixed number of queries, however many pupils it covers:
+the pupils in scope are a subquery, and the per-pupil work is aggregation in
+the database (GROUP BY) or one pass over the rows in Python. Mastery is
+worked out from first tries only, so practising a question again does not
+change what a teacher sees about what the class knew.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, case, func, select
+
+from ..content import Content
+from ..extensions import db
+from ..models import Answer, ModuleProgress, Pupil
+
+# Levels, in order. The rule is shown to teachers on the grid page.
+NOT_STARTED, EMERGING, DEVELOPING, SECURE = "not_started", "emerging", "developing", "secure"
+LEVELS = (NOT_STARTED, EMERGING, DEVELOPING, SECURE)
+LEVEL_LABELS = {NOT_STARTED: "Not started", EMERGING: "Emerging", DEVELOPING: "Developing", SECURE: "Secure"}
+LEVEL_RULE = (
+    "Worked out from each pupil's first try at every question about that outcome: "
+    "Secure = at least 80% right first time over two or more questions; "
+    "Developing = 50% or more right first time (or one question right); "
+    "Emerging = under 50% right first time; Not started = no questions answered yet."
+)
+
+
+def level_for(right: int, tried: int) -> str:
+    if tried == 0:
+        return NOT_STARTED
+    share = right / tried
+    if share >= 0.8 and tried >= 2:
+        return SECURE
+    if share >= 0.5:
+        return DEVELOPING
+    return EMERGING
+
+
+def pupils_query(school_id: int, class_id: int | None = None, year_group: int | None = None) -> Select:
+    """The pupils a report covers: a class, a year group or the whole school (never another school's)."""
+    query = select(Pupil.id).where(Pupil.school_id == school_id, Pupil.archived_at.is_(None))
+    if class_id is not None:
+        query = query.where(Pupil.class_id == class_id)
+    if year_group is not None:
+        query = query.where(Pupil.year_group == year_group)
+    return query
+
+
+# ------------------------------------------------------------- the grid
+
+
+@dataclass
+class Grid:
+    pupils: list[Pupil]
+    outcomes: list  # content Outcome objects, in curriculum order
+    cells: dict[tuple[int, str], str]  # (pupil id, outcome id) -> level
+    counts: dict[str, Counter] = field(default_factory=dict)  # outcome id -> Counter of levels
+
+
+def outcome_grid(content: Content, band: str, school_id: int, class_id: int) -> Grid:
+    """Pupils x "I can" outcomes of one band, for one class. Two queries."""
+    scope = pupils_query(school_id, class_id=class_id)
+    pupils = list(db.session.execute(select(Pupil).where(Pupil.id.in_(scope)).order_by(Pupil.first_name, Pupil.last_initial)).scalars())
+    outcomes = [o for m in content.modules_for_band(band) for o in m.outline.outcomes]
+    question_outcomes = _question_outcomes(content, band)
+    rows = db.session.execute(
+        select(Answer.pupil_id, Answer.question_id, func.count(), func.sum(_as_int(Answer.correct)))
+        .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True))
+        .group_by(Answer.pupil_id, Answer.question_id)
+    ).all()
+    tally: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for pupil_id, question_id, tried, right in rows:
+        for outcome_id in question_outcomes.get(question_id, ()):
+            cell = tally[(pupil_id, outcome_id)]
+            cell[0] += int(right or 0)
+            cell[1] += int(tried)
+    cells = {}
+    counts: dict[str, Counter] = {o.id: Counter() for o in outcomes}
+    for pupil in pupils:
+        for outcome in outcomes:
+            right, tried = tally.get((pupil.id, outcome.id), (0, 0))
+            level = level_for(right, tried)
+            cells[(pupil.id, outcome.id)] = level
+            counts[outcome.id][level] += 1
+    return Grid(pupils, outcomes, cells, counts)
+
+
+def _question_outcomes(content: Content, band: str) -> dict[str, tuple[str, ...]]:
+    return {
+        qid: tuple(q.outcomes)
+        for qid, q in content.questions.items()
+        if content.modules[content.question_module[qid]].band == band
+    }
+
+
+def _as_int(column):
+    """SUM over a boolean, the same on SQLite and PostgreSQL."""
+    return case((column.is_(True), 1), else_=0)
+
+
+# ---------------------------------------------------- question analysis
+
+
+@dataclass
+class QuestionStat:
+    module_id: str
+    question_id: str
+    prompt: str
+    tried: int
+    right: int
+    misconception: str | None  # the most chosen wrong answer, in words
+    misconception_count: int
+
+    @property
+    def percent_right(self) -> int:
+        return round(100 * self.right / self.tried) if self.tried else 0
+
+
+def question_analysis(content: Content, band: str, school_id: int, class_id: int | None = None,
+                      year_group: int | None = None) -> list[QuestionStat]:
+    """% right first time per question, and the most common wrong answer. Two queries."""
+    scope = pupils_query(school_id, class_id=class_id, year_group=year_group)
+    totals = {
+        qid: (tried, int(right or 0))
+        for qid, tried, right in db.session.execute(
+            select(Answer.question_id, func.count(), func.sum(_as_int(Answer.correct)))
+            .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True))
+            .group_by(Answer.question_id)
+        ).all()
+    }
+    wrong: dict[str, Counter] = defaultdict(Counter)
+    for qid, response in db.session.execute(
+        select(Answer.question_id, Answer.response)
+        .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True), Answer.correct.is_(False))
+    ).all():
+        for key in _wrong_keys(content.questions.get(qid), response):
+            wrong[qid][key] += 1
+    stats = []
+    for module in content.modules_for_band(band):
+        for question in list(module.lesson_questions()) + list(module.bank.questions):
+            tried, right = totals.get(question.id, (0, 0))
+            common = wrong[question.id].most_common(1)
+            stats.append(QuestionStat(
+                module.id, question.id, question.prompt, tried, right,
+                _describe_wrong(question, common[0][0]) if common else None, common[0][1] if common else 0,
+            ))
+    return stats
+
+
+def _wrong_keys(question, response) -> list[str]:
+    """The parts of a wrong answer worth counting as a shared misconception."""
+    if question is None or not isinstance(response, dict):
+        return []
+    kind = question.type
+    if kind == "single_choice":
+        return [f"option:{response.get('choice')}"]
+    if kind in ("multiple_choice",):
+        correct = {o.id for o in question.options if o.correct}
+        chosen = set(response.get("choices", response.get("choice", [])) or [])
+        return [f"option:{o}" for o in sorted(chosen - correct)] + [f"missed:{o}" for o in sorted(correct - chosen)]
+    if kind in ("safe_or_not", "sort_groups", "age_match", "app_action"):
+        placed = response.get("items") or response.get("tasks") or {}
+        return [f"item:{k}={v}" for k, v in sorted(placed.items()) if not _placed_right(question, k, v)]
+    if kind == "hotspot":
+        clues = {s.id for s in question.spots if s.clue}
+        tapped = set(response.get("spots", []))
+        return [f"spot:{s}" for s in sorted(tapped - clues)] + [f"missedspot:{s}" for s in sorted(clues - tapped)]
+    if kind == "chat_scenario":
+        return [f"choice:{c}" for c in response.get("path", [])[:1]]
+    return []
+
+
+def _placed_right(question, key: str, value) -> bool:
+    if question.type == "safe_or_not":
+        item = next((i for i in question.items if i.id == key), None)
+        return item is not None and (value == "safe") == item.safe
+    if question.type in ("sort_groups", "age_match"):
+        item = next((i for i in question.items if i.id == key), None)
+        return item is not None and item.group == value
+    if question.type == "app_action":
+        task = next((t for t in question.tasks if t.id == key), None)
+        return task is not None and task.correct == value
+    return True
+
+
+def _describe_wrong(question, key: str) -> str:
+    """A misconception key, in words a teacher can read out in class."""
+    kind, _, rest = key.partition(":")
+    if kind == "option":
+        option = next((o for o in question.options if o.id == rest), None)
+        return f'Chose "{option.text}"' if option else rest
+    if kind == "missed":
+        option = next((o for o in question.options if o.id == rest), None)
+        return f'Missed "{option.text}"' if option else rest
+    if kind == "item":
+        item_id, _, value = rest.partition("=")
+        if question.type == "app_action":
+            task = next((t for t in question.tasks if t.id == item_id), None)
+            choice = next((c for c in task.choices if c.id == value), None) if task else None
+            return f'{task.label}: chose "{choice.label}"' if task and choice else rest
+        item = next((i for i in question.items if i.id == item_id), None)
+        if question.type == "safe_or_not":
+            label = question.safe_label if value == "safe" else question.unsafe_label
+        else:
+            label = next((g.label for g in question.groups if g.id == value), value)
+        return f'Put "{item.text}" under "{label}"' if item else rest
+    if kind in ("spot", "missedspot"):
+        spot = next((s for s in question.spots if s.id == rest), None)
+        return (f'Tapped "{spot.label}"' if kind == "spot" else f'Missed "{spot.label}"') if spot else rest
+    if kind == "choice":
+        for node in question.nodes:
+            for choice in node.choices:
+                if choice.id == rest:
+                    return f'First replied "{choice.text}"'
+    return rest
+
+
+# ------------------------------------------------------------ coverage
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    pupils: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.pupils) if self.pupils else 0
+
+
+def coverage(content: Content, school_id: int, year_group: int | None = None) -> tuple[list[CoverageRow], list[CoverageRow]]:
+    """How far pupils have got through the curriculum, by topic and by UKCIS strand.
+
+    A pupil "covers" a topic when they finished their band's module of it, and
+    a strand when they finished a module with an outcome in that strand.
+    Two queries: pupils per year group, and finished modules per year group.
+    """
+    from ..models import band_for_year_group
+
+    scope = pupils_query(school_id, year_group=year_group)
+    per_year = dict(db.session.execute(
+        select(Pupil.year_group, func.count(Pupil.id)).where(Pupil.id.in_(scope)).group_by(Pupil.year_group)
+    ).all())
+    finished = db.session.execute(
+        select(Pupil.year_group, ModuleProgress.module_id, func.count(ModuleProgress.id))
+        .join(Pupil, and_(Pupil.id == ModuleProgress.pupil_id))
+        .where(Pupil.id.in_(scope), ModuleProgress.completed_at.is_not(None))
+        .group_by(Pupil.year_group, ModuleProgress.module_id)
+    ).all()
+    done_by = {(year, module_id): n for year, module_id, n in finished}
+    total_pupils = sum(per_year.values())
+    topics = []
+    for topic in content.topics:
+        done = sum(done_by.get((year, f"{topic.id}-{band_for_year_group(year)}"), 0) for year in per_year)
+        topics.append(CoverageRow(topic.title, total_pupils, done))
+    strands: dict[str, CoverageRow] = {}
+    for module in content.modules.values():
+        years = [y for y in per_year if band_for_year_group(y) == module.band]
+        for strand in sorted({o.strand for o in module.outline.outcomes}):
+            row = strands.setdefault(strand, CoverageRow(strand.replace("-", " ").capitalize(), 0, 0))
+            row.pupils += sum(per_year[y] for y in years)
+            row.done += sum(done_by.get((y, module.id), 0) for y in years)
+    return topics, sorted(strands.values(), key=lambda r: r.label)

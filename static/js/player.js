@@ -1,0 +1,238 @@
+/* The lesson and quiz player: sends answers, shows feedback, and never loses an answer.
+ *
+ * Each answer is put in a queue in this browser (localStorage) before it is
+ * sent, with a client id made once per answer. If the network is down the
+ * answer waits and is sent when it returns (the "online" event, page loads,
+ * and every 15 seconds). The server stores each client id once, so a retry or
+ * a double tap never makes two answers.
+ */
+(function () {
+  "use strict";
+
+  var QUEUE_KEY = "quizapp-answer-queue-v1";
+  var form = document.querySelector(".question-form");
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID().replace(/-/g, ""); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    var out = "";
+    for (var i = 0; i < bytes.length; i++) { out += ("0" + bytes[i].toString(16)).slice(-2); }
+    return out;
+  }
+
+  function readQueue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function writeQueue(queue) {
+    try { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); } catch (e) { /* private mode: best effort */ }
+  }
+  function enqueue(item) {
+    var queue = readQueue();
+    for (var i = 0; i < queue.length; i++) { if (queue[i].payload.client_id === item.payload.client_id) { return; } }
+    queue.push(item);
+    writeQueue(queue);
+  }
+  function dequeue(clientId) {
+    writeQueue(readQueue().filter(function (item) { return item.payload.client_id !== clientId; }));
+  }
+
+  function post(url, payload) {
+    return window.fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    });
+  }
+
+  var flushing = false;
+  function flush() {
+    if (flushing) { return; }
+    var queue = readQueue();
+    if (!queue.length) { return; }
+    flushing = true;
+    var next = function (i) {
+      if (i >= queue.length) { flushing = false; updatePending(); return; }
+      var item = queue[i];
+      post(item.url, item.payload).then(function (result) {
+        // Stored (or refused for good, e.g. a page from another pupil): either way it leaves the queue.
+        if (result.status < 500) { dequeue(item.payload.client_id); }
+        if (form && form.querySelector("input[name=client_id]").value === item.payload.client_id) {
+          if (result.status === 200) { showResult(result.body); } else if (result.status < 500) { showError(result.body.error); }
+        }
+        next(i + 1);
+      }, function () { flushing = false; updatePending(); });
+    };
+    next(0);
+  }
+
+  function updatePending() {
+    var note = document.querySelector(".pending-note");
+    var count = readQueue().length;
+    if (!note) { return; }
+    note.hidden = count === 0;
+    note.textContent = count === 1 ? "1 answer is saved on this tablet. It will be sent when the internet is back." :
+      count + " answers are saved on this tablet. They will be sent when the internet is back.";
+  }
+
+  window.addEventListener("online", flush);
+  window.setInterval(flush, 15000);
+
+  // ------------------------------------------------------------- feedback
+
+  function sayButton(text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "say";
+    button.setAttribute("data-say", text);
+    button.setAttribute("aria-label", "Read aloud");
+    var img = document.createElement("img");
+    img.src = document.querySelector("link[rel=icon]").href.replace("favicon.svg", "speaker.svg");
+    img.alt = "";
+    img.width = 28;
+    img.height = 28;
+    button.appendChild(img);
+    return button;
+  }
+
+  function feedbackBox() { return form.querySelector(".feedback"); }
+
+  function showResult(body) {
+    var box = feedbackBox();
+    box.innerHTML = "";
+    box.className = "feedback feedback--" + (body.correct ? "good" : "think");
+    var head = document.createElement("p");
+    head.className = "feedback-summary";
+    head.textContent = body.summary;
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(sayButton(body.summary));
+    box.appendChild(head);
+    var list = document.createElement("ul");
+    list.className = "feedback-lines";
+    (body.lines || []).forEach(function (line) {
+      var li = document.createElement("li");
+      li.className = "feedback-line feedback-line--" + (line.good ? "good" : "think");
+      li.textContent = line.text + " ";
+      li.appendChild(sayButton(line.text));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (body.signed_out) {
+      var out = document.createElement("p");
+      out.className = "flash flash--info";
+      out.textContent = "Your answer is saved. You were signed out because nobody tapped for a while. Tap your name to carry on.";
+      box.appendChild(out);
+    } else if (!body.correct) {
+      var again = document.createElement("button");
+      again.type = "button";
+      again.className = "button button--big try-again";
+      again.textContent = "Try again";
+      again.addEventListener("click", resetForAnotherTry);
+      box.appendChild(again);
+    }
+    markAnswered();
+    box.focus();
+  }
+
+  function showError(message) {
+    var box = feedbackBox();
+    box.className = "feedback feedback--error";
+    box.textContent = message || "That did not work. Please try again.";
+    unlock();
+  }
+
+  function showQueued() {
+    var box = feedbackBox();
+    box.className = "feedback feedback--queued";
+    box.textContent = "Your answer is saved on this tablet. It will be sent when the internet is back. You can carry on.";
+    markAnswered();
+  }
+
+  function markAnswered() {
+    form.classList.add("question-form--answered");
+    var check = form.querySelector(".check-button");
+    if (check) { check.disabled = true; }
+  }
+
+  function unlock() {
+    form.dataset.submitted = "";
+    var check = form.querySelector(".check-button");
+    if (check) { check.disabled = false; }
+  }
+
+  function resetForAnotherTry() {
+    form.querySelector("input[name=client_id]").value = newId();
+    form.classList.remove("question-form--answered");
+    feedbackBox().innerHTML = "";
+    feedbackBox().className = "feedback";
+    unlock();
+  }
+
+  // --------------------------------------------------------------- submit
+
+  function fieldsOf(theForm, submitter) {
+    var data = new window.FormData(theForm);
+    var fields = {};
+    data.forEach(function (value, key) {
+      if (["module", "question", "source", "client_id", "answer_token", "csrf_token"].indexOf(key) >= 0) { return; }
+      (fields[key] = fields[key] || []).push(value);
+    });
+    if (submitter && submitter.name) { (fields[submitter.name] = fields[submitter.name] || []).push(submitter.value); }
+    return fields;
+  }
+
+  function payloadOf(theForm, submitter) {
+    return {
+      module: theForm.dataset.module,
+      question: theForm.dataset.question,
+      source: theForm.dataset.source,
+      client_id: theForm.querySelector("input[name=client_id]").value,
+      token: theForm.querySelector("input[name=answer_token]").value,
+      fields: fieldsOf(theForm, submitter)
+    };
+  }
+
+  function submitAnswer(submitter) {
+    var payload = payloadOf(form, submitter);
+    var url = form.getAttribute("action");
+    enqueue({ url: url, payload: payload });
+    post(url, payload).then(function (result) {
+      if (result.status < 500) { dequeue(payload.client_id); }
+      if (result.status === 200) { showResult(result.body); }
+      else if (result.status >= 500) { showQueued(); }
+      else { showError(result.body.error); }
+      updatePending();
+    }, function () { showQueued(); updatePending(); });
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var submitter = event.submitter || null;
+      if (form.dataset.type === "chat_scenario" && window.QuizappChat) {
+        window.QuizappChat.choose(form, submitter, { post: post, submitAnswer: submitAnswer });
+        return;
+      }
+      if (form.dataset.submitted === "1") { return; }
+      form.dataset.submitted = "1";
+      var check = form.querySelector(".check-button");
+      if (check) { check.disabled = true; }
+      submitAnswer(submitter);
+    }, true);
+    var pending = document.createElement("p");
+    pending.className = "pending-note";
+    pending.setAttribute("role", "status");
+    pending.hidden = true;
+    form.parentNode.insertBefore(pending, form.nextSibling);
+  }
+
+  updatePending();
+  flush();
+  window.QuizappPlayer = { flush: flush, queueLength: function () { return readQueue().length; } };
+})();

@@ -1,0 +1,243 @@
+"""The pupil's lesson player and quiz: pages for every piece of content, and
+answers that are checked on the server and stored exactly once."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from helpers import post
+from quizapp.content import get_content
+from quizapp.extensions import db
+from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
+from solver import right_fields, wrong_fields
+
+TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')
+
+
+def _token(client, url: str) -> str:
+    return TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
+
+
+def _answer(client, token, module_id, question, fields, client_id=None, source="quiz"):
+    payload = {"module": module_id, "question": question.id, "client_id": client_id or uuid.uuid4().hex,
+               "token": token, "source": source, "fields": fields}
+    return client.post("/pupil/api/answer", data=json.dumps(payload), content_type="application/json",
+                       headers={"Accept": "application/json"})
+
+
+@pytest.fixture
+def year6(app, world):
+    """A Year 6 class and pupil in school one, for the 9-11 band."""
+    with app.app_context():
+        c = SchoolClass(school_id=world.one.school_id, name="Otters", year_group=6)
+        db.session.add(c)
+        db.session.flush()
+        p = Pupil(school_id=world.one.school_id, class_id=c.id, first_name="Zoë", last_initial="K", year_group=6, pin="cat-dog-sun")
+        db.session.add(p)
+        db.session.commit()
+        world.one.pins[p.id] = p.pin
+        return c.id, p.id
+
+
+def _sign_in_band(auth, world, band, year6):
+    if band == "4-7":
+        auth.pupil(world.one, world.one.pupil_a)
+    elif band == "7-9":
+        auth.pupil(world.one, world.one.pupil_b)
+    else:
+        auth.pupil(world.one, year6[1], class_id=year6[0])
+
+
+@pytest.mark.parametrize("band", ["4-7", "7-9", "9-11"])
+def test_every_lesson_step_and_quiz_question_renders_without_giving_answers_away(app, client, auth, world, year6, band):
+    _sign_in_band(auth, world, band, year6)
+    with app.app_context():
+        modules = [m for m in get_content().modules.values() if m.band == band]
+    home = client.get("/pupil/").get_data(as_text=True)
+    for module in modules:
+        assert f'/pupil/modules/{module.id}"' in home
+        assert client.get(f"/pupil/modules/{module.id}").status_code == 200
+        pages = [f"/pupil/modules/{module.id}/lesson/{n}" for n in range(1, len(module.lesson.steps) + 1)]
+        pages += [f"/pupil/modules/{module.id}/quiz/{n}" for n in range(1, len(module.bank.questions) + 1)]
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.get_data(as_text=True)
+            for leak in ('"correct"', "data-correct", "data-safe", "data-clue", 'data-group="', "feedback_right"):
+                assert leak not in html, f"{url} gives away the answer ({leak})"
+    # Another band's modules are not for this pupil.
+    other = next(m for m in get_content_modules(app) if m.band != band)
+    assert client.get(f"/pupil/modules/{other.id}").status_code == 404
+
+
+def get_content_modules(app):
+    with app.app_context():
+        return list(get_content().modules.values())
+
+
+def test_a_whole_module_by_json_answers_then_certificate(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_b)  # Year 4: band 7-9
+    with app.app_context():
+        module = get_content().modules["passwords-7-9"]
+    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    for n, step in enumerate(module.lesson.steps, start=1):
+        if step.question is not None:
+            r = _answer(client, token, module.id, step.question, right_fields(step.question), source="lesson")
+            assert r.status_code == 200 and r.json["correct"], (step.question.id, r.json)
+        post(client, f"/pupil/modules/{module.id}/lesson/{n}/next", token_from=f"/pupil/modules/{module.id}/lesson/{n}")
+    for n, question in enumerate(module.bank.questions, start=1):
+        wrong = _answer(client, token, module.id, question, wrong_fields(question))
+        assert wrong.status_code == 200 and not wrong.json["correct"], question.id
+        assert wrong.json["lines"], "feedback explains why"
+        right = _answer(client, token, module.id, question, right_fields(question))
+        assert right.json["correct"], (question.id, right.json)
+        last = post(client, f"/pupil/modules/{module.id}/quiz/{n}/next", token_from=f"/pupil/modules/{module.id}/quiz/{n}")
+    assert last.headers["Location"].endswith(f"/pupil/modules/{module.id}/done")
+    done = client.get(f"/pupil/modules/{module.id}/done").get_data(as_text=True)
+    assert "Well done, Chloe!" in done and "Now I can" in done
+    png = client.get(f"/pupil/modules/{module.id}/certificate.png")
+    assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 'status--done' in client.get("/pupil/").get_data(as_text=True)
+    with app.app_context():
+        first_tries = db.session.execute(select(Answer).where(Answer.first_try.is_(True), Answer.source == "quiz")).scalars().all()
+        assert len(first_tries) == len(module.bank.questions) and not any(a.correct for a in first_tries)
+        assert all(a.content_version == module.version and a.module_id == module.id for a in first_tries)
+
+
+def test_the_same_answer_sent_twice_is_stored_once(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        module = get_content().modules["passwords-4-7"]
+    q = module.bank.questions[0]
+    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    client_id = uuid.uuid4().hex
+    first = _answer(client, token, module.id, q, right_fields(q), client_id=client_id)
+    again = _answer(client, token, module.id, q, right_fields(q), client_id=client_id)
+    assert first.json["duplicate"] is False and again.json["duplicate"] is True
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
+
+
+@pytest.mark.parametrize("fields", [{}, {"choice": ["nonsense"]}, {"choice": ["x" * 5000]}, {"nonsense": ["1"]}, "not a dict"])
+def test_malformed_answers_get_a_clear_400_and_store_nothing(app, client, auth, world, fields):
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        module = get_content().modules["passwords-4-7"]
+    q = next(q for q in module.bank.questions if q.type == "single_choice")
+    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    r = _answer(client, token, module.id, q, fields)
+    assert r.status_code == 400 and r.json["error"]
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 0
+
+
+def test_bad_tokens_and_other_bands_are_refused(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        content = get_content()
+        mine, theirs = content.modules["passwords-4-7"], content.modules["passwords-9-11"]
+    token = _token(client, f"/pupil/modules/{mine.id}/quiz/1")
+    q = mine.bank.questions[0]
+    assert _answer(client, "forged", mine.id, q, right_fields(q)).status_code == 403
+    assert _answer(client, token, theirs.id, theirs.bank.questions[0], right_fields(theirs.bank.questions[0])).status_code == 404
+    assert _answer(client, token, mine.id, theirs.bank.questions[0], {}).status_code == 404
+    raw = client.post("/pupil/api/answer", data="{not json", content_type="application/json")
+    assert raw.status_code in (400, 403)
+
+
+def test_an_answer_left_for_hours_is_still_stored_then_the_pupil_is_signed_out(app, client, auth, world, monkeypatch):
+    import time as real_time
+
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        module = get_content().modules["being-kind-4-7"]
+    q = module.bank.questions[0]
+    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    later = real_time.time() + 2 * 3600
+    monkeypatch.setattr("quizapp.services.sessions.time.time", lambda: later)
+    r = _answer(client, token, module.id, q, right_fields(q))
+    assert r.status_code == 200 and r.json["stored"] and r.json["signed_out"]
+    assert client.get("/pupil/").status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
+
+
+def test_an_answer_sent_after_the_pupil_switched_still_counts_for_them(app, client, auth, world):
+    """Answers queued offline are sent later, maybe after "Not me": they belong to the page's pupil."""
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        module = get_content().modules["being-kind-4-7"]
+    q = module.bank.questions[0]
+    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    post(client, "/tablet/switch", token_from="/pupil/")
+    post(client, f"/tablet/pupil/{world.one.pupil_a2}", {"pin": world.one.pins[world.one.pupil_a2]}, token_from="/tablet/class")
+    assert _answer(client, token, module.id, q, right_fields(q)).status_code == 200
+    with app.app_context():
+        assert db.session.execute(select(Answer.pupil_id)).scalar_one() == world.one.pupil_a
+
+
+def test_typed_passwords_are_never_stored(app, client, auth, world, year6):
+    auth.pupil(world.one, year6[1], class_id=year6[0])
+    with app.app_context():
+        module = get_content().modules["passwords-9-11"]
+    q = next(q for q in module.bank.questions if q.type == "password_builder" and q.allow_typing)
+    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    secret = "PurpleElephantDancing"
+    r = _answer(client, token, module.id, q, {"typed": [secret]})
+    assert r.status_code == 200
+    assert secret not in r.get_data(as_text=True)
+    with app.app_context():
+        stored = json.dumps(db.session.execute(select(Answer.response)).scalar_one())
+    assert "Purple" not in stored and "Elephant" not in stored
+
+
+def test_no_javascript_answer_and_chat(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_b)
+    with app.app_context():
+        module = get_content().modules["meeting-online-friends-7-9"]
+    n, q = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "chat_scenario")
+    page = client.get(f"/pupil/modules/{module.id}/quiz/{n}").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    path = right_fields(q)["path"][0].split(",")
+    form = {"module": module.id, "question": q.id, "source": "quiz", "answer_token": token, "client_id": uuid.uuid4().hex}
+    for step, choice in enumerate(path):
+        response = client.post("/pupil/api/answer", data={**form, "path": ",".join(path[:step]), "choice": choice})
+        if step < len(path) - 1:
+            assert response.status_code == 302 and "path=" in response.headers["Location"]
+            assert client.get(response.headers["Location"]).status_code == 200
+    assert response.status_code == 200 and "feedback-line" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(Answer.correct)).scalar_one() is True
+
+
+def test_display_settings_follow_the_pupil(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_a)
+    post(client, "/pupil/settings", {"text_size": "large", "dyslexia_font": "y", "high_contrast": "y"}, token_from="/pupil/settings")
+    body = client.get("/pupil/").get_data(as_text=True)
+    assert "text-large" in body and "font-dyslexia" in body and "high-contrast" in body
+    with app.app_context():
+        pupil = db.session.get(Pupil, world.one.pupil_a)
+        assert pupil.text_size == "large" and pupil.dyslexia_font and pupil.high_contrast
+
+
+def test_assigned_modules_come_first_with_due_dates(app, client, auth, world):
+    from datetime import date, timedelta
+
+    from quizapp.models import Assignment
+
+    with app.app_context():
+        db.session.add(Assignment(school_id=world.one.school_id, module_id="passwords-4-7", class_id=world.one.class_a,
+                                  due_on=date.today() + timedelta(days=7)))
+        db.session.add(Assignment(school_id=world.two.school_id, module_id="being-kind-4-7", year_group=1))
+        db.session.commit()
+    auth.pupil(world.one, world.one.pupil_a)
+    home = client.get("/pupil/").get_data(as_text=True)
+    assert "Set by my teacher" in home and "Finish by" in home
+    assert home.index("/pupil/modules/passwords-4-7") < home.index("/pupil/modules/personal-info-4-7")
+    # Another school's assignment does not show.
+    assert home.index("/pupil/modules/being-kind-4-7") > home.index("More topics")
+    assert "grown-ups at home can see which topics you have finished" in home
