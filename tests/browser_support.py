@@ -23,8 +23,21 @@ def require(path: Path, what: str) -> None:
 def check_axe(page) -> None:
     """No serious or critical accessibility violations on this page (axe-core)."""
     require(AXE, "axe-core (npm install)")
+    # Let entrance animations finish: half-faded text would be judged on its faded colour.
+    wait_until(page, "() => document.getAnimations().every(a => a.playState !== 'running')")
     # evaluate() is not subject to the page's CSP (an injected <script> would be).
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, json.dumps([{"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"][:3]]} for v in bad], indent=1)
+
+
+def wait_until(page, predicate: str, timeout_ms: int = 10000) -> None:
+    """Poll a JavaScript predicate. (page.wait_for_function evaluates strings
+    with eval(), which the app's Content-Security-Policy rightly forbids.)"""
+    waited = 0
+    while not page.evaluate(predicate):
+        if waited >= timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {predicate}")
+        page.wait_for_timeout(100)
+        waited += 100

@@ -1,0 +1,180 @@
+"""A pupil on a touch tablet does whole modules in a real Chromium: every
+question type, the pretend app, double taps and a dropped network."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from browser_support import check_axe, wait_until
+from helpers import Auth
+from quizapp.content import get_content
+from quizapp.extensions import db
+from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
+from solver import right_fields, safe_path
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in_pupil(page, app, world, pupil_id, class_id):
+    code = Auth(app.test_client(), world).open_class(world.one, class_id)
+    with app.app_context():
+        pupil = db.session.get(Pupil, pupil_id)
+        name, pin = pupil.display_name, pupil.pin
+    page.goto("/tablet")
+    page.get_by_role("textbox", name="Class code").fill(code)
+    page.get_by_role("button", name="Go").tap()
+    page.get_by_role("link", name=name).tap()
+    page.wait_for_url("**/tablet/pupil/*")
+    for picture in pin.split("-"):
+        page.get_by_role("button", name=picture, exact=True).tap()
+    page.wait_for_url("**/pupil/")
+
+
+def tap_answer(page, question):
+    """Give the right answer the way a pupil would: tapping labels, choosing numbers, tapping chat replies."""
+    form = page.locator(".question-form")
+    if question.type == "chat_scenario":
+        for choice in safe_path(question):
+            button = form.locator(f'button[name="choice"][value="{choice}"]')
+            expect(button).to_be_visible(timeout=10000)
+            button.tap()
+        return
+    for name, values in right_fields(question).items():
+        for value in values:
+            control = form.locator(f'[name="{name}"][value="{value}"]')
+            if name == "tile":  # with JavaScript the tiles send hidden inputs in tap order
+                control = form.locator(f'input[data-word][value="{value}"]')
+            if control.count() == 0:  # a select: the value is one of its options
+                form.locator(f'select[name="{name}"]').select_option(value)
+                continue
+            control_id = control.first.get_attribute("id")
+            label = form.locator(f'label[for="{control_id}"]') if control_id else None
+            target = label if label is not None and label.count() and label.first.is_visible() else control.first
+            if control.first.get_attribute("type") in ("checkbox", "radio") and control.first.is_checked():
+                continue
+            target.first.tap()
+    form.get_by_role("button", name="Check my answer").tap()
+
+
+def expect_good_feedback(page):
+    feedback = page.locator(".question-form .feedback")
+    expect(feedback).to_have_class(re.compile("feedback--good"), timeout=10000)
+
+
+@pytest.fixture
+def year6(app, world):
+    with app.app_context():
+        c = SchoolClass(school_id=world.one.school_id, name="Otters", year_group=6)
+        db.session.add(c)
+        db.session.flush()
+        p = Pupil(school_id=world.one.school_id, class_id=c.id, first_name="Zoë", last_initial="K", year_group=6, pin="cat-dog-sun")
+        db.session.add(p)
+        db.session.commit()
+        return c.id, p.id
+
+
+MODULES = {"4-7": "passwords-4-7", "7-9": "friends-and-privacy-7-9", "9-11": "age-limits-9-11"}
+
+
+@pytest.mark.parametrize("band", ["4-7", "7-9", "9-11"])
+def test_a_whole_module_in_each_band(tablet, app, world, year6, band):
+    page = tablet
+    pupil_id, class_id = {"4-7": (world.one.pupil_a, world.one.class_a), "7-9": (world.one.pupil_b, world.one.class_b),
+                          "9-11": (year6[1], year6[0])}[band]
+    sign_in_pupil(page, app, world, pupil_id, class_id)
+    with app.app_context():
+        module = get_content().modules[MODULES[band]]
+    check_axe(page)
+    page.locator(f'a[href="/pupil/modules/{module.id}"]').tap()
+    page.wait_for_url(f"**/pupil/modules/{module.id}")
+    check_axe(page)
+    page.get_by_role("link", name=re.compile("Start the lesson")).tap()
+    for n, step in enumerate(module.lesson.steps, start=1):
+        page.wait_for_url(f"**/lesson/{n}")
+        if step.question is not None:
+            tap_answer(page, step.question)
+            expect_good_feedback(page)
+        check_axe(page)
+        page.locator(".player-nav .next-button").tap()
+    for n, question in enumerate(module.bank.questions, start=1):
+        page.wait_for_url(f"**/quiz/{n}")
+        tap_answer(page, question)
+        expect_good_feedback(page)
+        check_axe(page)
+        page.locator(".player-nav .next-button").tap()
+    page.wait_for_url(f"**/modules/{module.id}/done")
+    expect(page.get_by_role("heading", name=re.compile("Well done"))).to_be_visible()
+    expect(page.locator("img.certificate")).to_have_js_property("complete", True)
+    assert page.locator("img.certificate").evaluate("img => img.naturalWidth") > 1000
+    check_axe(page)
+    with app.app_context():
+        assert db.session.execute(select(ModuleProgress.completed_at).where(ModuleProgress.pupil_id == pupil_id)).scalar_one()
+        answers = db.session.execute(select(func.count(Answer.id)).where(Answer.pupil_id == pupil_id)).scalar_one()
+        assert answers == len(module.bank.questions) + len(module.lesson_questions())
+
+
+def test_every_question_type_and_the_pretend_app_by_touch(tablet, app, world):
+    """One real question of each type (band 7-9), answered by tapping, checked by the server."""
+    page = tablet
+    sign_in_pupil(page, app, world, world.one.pupil_b, world.one.class_b)
+    with app.app_context():
+        content = get_content()
+        found = {}
+        for module in content.modules_for_band("7-9"):
+            for n, q in enumerate(module.bank.questions, start=1):
+                found.setdefault(q.type, (module.id, n, q))
+    assert len(found) == 10, sorted(found)
+    for kind, (module_id, n, question) in sorted(found.items()):
+        page.goto(f"/pupil/modules/{module_id}/quiz/{n}")
+        if kind == "app_action":
+            expect(page.locator(".question-form").get_by_text("Chatterbox").first).to_be_visible()
+        tap_answer(page, question)
+        expect_good_feedback(page)
+        check_axe(page)
+
+
+def test_a_double_tap_stores_one_answer(tablet, app, world):
+    page = tablet
+    sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
+    with app.app_context():
+        module = get_content().modules["passwords-4-7"]
+    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
+    page.goto(f"/pupil/modules/{module.id}/quiz/{n}")
+    choice = right_fields(question)["choice"][0]
+    form = page.locator(".question-form")
+    form.locator(f'label[for="{form.locator(f"[name=choice][value={choice}]").get_attribute("id")}"]').tap()
+    button = form.get_by_role("button", name="Check my answer")
+    button.dispatch_event("click")
+    button.dispatch_event("click")
+    expect_good_feedback(page)
+    page.wait_for_timeout(500)
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
+
+
+def test_answers_wait_while_offline_and_are_sent_once_when_back(tablet, app, world):
+    page = tablet
+    sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
+    with app.app_context():
+        module = get_content().modules["being-kind-4-7"]
+    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
+    page.goto(f"/pupil/modules/{module.id}/quiz/{n}")
+    page.context.set_offline(True)
+    tap_answer(page, question)
+    expect(page.locator(".question-form .feedback")).to_contain_text("saved on this tablet")
+    expect(page.locator(".pending-note")).to_be_visible()
+    assert page.evaluate("window.QuizappPlayer.queueLength()") == 1
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 0
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, "() => window.QuizappPlayer.queueLength() === 0")
+    expect_good_feedback(page)
+    # A reload (which flushes the queue again) must not store it twice.
+    page.reload()
+    page.wait_for_timeout(500)
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
