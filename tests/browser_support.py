@@ -41,3 +41,22 @@ def wait_until(page, predicate: str, timeout_ms: int = 10000) -> None:
             raise AssertionError(f"still false after {timeout_ms} ms: {predicate}")
         page.wait_for_timeout(100)
         waited += 100
+
+
+def sign_in_pupil(page, app, world, pupil_id, class_id):
+    from helpers import Auth
+    from quizapp.extensions import db
+    from quizapp.models import Pupil
+
+    code = Auth(app.test_client(), world).open_class(world.one, class_id)
+    with app.app_context():
+        pupil = db.session.get(Pupil, pupil_id)
+        name, pin = pupil.display_name, pupil.pin
+    page.goto("/tablet")
+    page.get_by_role("textbox", name="Class code").fill(code)
+    page.get_by_role("button", name="Go").tap()
+    page.get_by_role("link", name=name).tap()
+    page.wait_for_url("**/tablet/pupil/*")
+    for picture in pin.split("-"):
+        page.get_by_role("button", name=picture, exact=True).tap()
+    page.wait_for_url("**/pupil/")

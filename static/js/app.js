@@ -18,49 +18,113 @@
   });
 
   // ---------------------------------------------------------------- read aloud
+  // Every .say button reads its text (data-say, or the element named by
+  // data-say-target) with the browser's own voice. Where the device reports
+  // word boundaries, the words light up as they are read.
   var synth = window.speechSynthesis;
+  var speaking = null; // {button, target, original}
 
   function pickVoice() {
-    if (!synth) { return null; }
     var voices = synth.getVoices();
     var best = null;
     for (var i = 0; i < voices.length; i++) {
-      var lang = (voices[i].lang || "").toLowerCase();
+      var lang = (voices[i].lang || "").toLowerCase().replace("_", "-");
       if (lang === "en-gb") { return voices[i]; }
       if (!best && lang.indexOf("en") === 0) { best = voices[i]; }
     }
-    return best;
+    return best || voices[0] || null;
   }
 
   function noVoice(button) {
+    if (button.nextElementSibling && button.nextElementSibling.className === "no-voice") { return; }
     var note = document.createElement("span");
     note.className = "no-voice";
     note.setAttribute("role", "status");
-    note.textContent = " This tablet cannot read aloud. Ask a grown-up to read it with you.";
+    note.textContent = " This tablet cannot read aloud right now. Ask a grown-up to read it with you.";
     button.insertAdjacentElement("afterend", note);
-    window.setTimeout(function () { note.remove(); }, 6000);
+    window.setTimeout(function () { if (note.parentNode) { note.parentNode.removeChild(note); } }, 8000);
   }
 
-  function speak(button) {
-    var text = button.getAttribute("data-say") || "";
+  // The words on screen that this button reads, if they are plain text we can light up.
+  function textElementFor(button, text) {
+    var id = button.getAttribute("data-say-target");
+    var el = id ? document.getElementById(id) : button.previousElementSibling;
+    if (!el || el.children.length || el.textContent.trim() !== text.trim()) { return null; }
+    return el;
+  }
+
+  function wrapWords(el) {
+    var original = el.textContent;
+    el.textContent = "";
+    var parts = original.split(/(\s+)/);
+    var offset = 0;
+    parts.forEach(function (part) {
+      if (/^\s+$/.test(part) || part === "") {
+        el.appendChild(document.createTextNode(part));
+      } else {
+        var span = document.createElement("span");
+        span.textContent = part;
+        span.setAttribute("data-at", String(offset));
+        el.appendChild(span);
+      }
+      offset += part.length;
+    });
+    return original;
+  }
+
+  function stopSpeaking() {
+    if (!speaking) { return; }
+    speaking.button.classList.remove("say--speaking");
+    if (speaking.target) { speaking.target.textContent = speaking.original; }
+    speaking = null;
+  }
+
+  function highlight(target, charIndex) {
+    var spans = target.querySelectorAll("span[data-at]");
+    for (var i = 0; i < spans.length; i++) {
+      var at = parseInt(spans[i].getAttribute("data-at"), 10);
+      var next = i + 1 < spans.length ? parseInt(spans[i + 1].getAttribute("data-at"), 10) : Infinity;
+      spans[i].classList.toggle("say-word", charIndex >= at && charIndex < next);
+    }
+  }
+
+  function speak(button, retried) {
     var targetId = button.getAttribute("data-say-target");
-    var target = targetId ? document.getElementById(targetId) : null;
-    if (target) { text = target.innerText; }
+    var text = targetId && document.getElementById(targetId) ? document.getElementById(targetId).textContent : (button.getAttribute("data-say") || "");
     if (!synth || typeof window.SpeechSynthesisUtterance !== "function") { noVoice(button); return; }
+    if (!synth.getVoices().length) {
+      // Some devices load their voices a moment after the page: wait once.
+      if (retried) { noVoice(button); return; }
+      var waited = false;
+      var go = function () { if (!waited) { waited = true; speak(button, true); } };
+      synth.addEventListener && synth.addEventListener("voiceschanged", go, { once: true });
+      window.setTimeout(go, 800);
+      return;
+    }
     synth.cancel();
-    var utterance = new window.SpeechSynthesisUtterance(text);
+    stopSpeaking();
+    var utterance = new window.SpeechSynthesisUtterance(text.trim());
     var voice = pickVoice();
-    if (voice) { utterance.voice = voice; }
-    utterance.lang = voice ? voice.lang : "en-GB";
+    if (voice) { utterance.voice = voice; utterance.lang = voice.lang; } else { utterance.lang = "en-GB"; }
     utterance.rate = 0.9;
+    var target = textElementFor(button, text);
+    speaking = { button: button, target: target, original: target ? wrapWords(target) : null };
     button.classList.add("say--speaking");
-    utterance.onend = utterance.onerror = function () { button.classList.remove("say--speaking"); };
+    var mine = speaking;
+    utterance.onboundary = function (event) {
+      if (speaking === mine && mine.target && event.name !== "sentence") { highlight(mine.target, event.charIndex); }
+    };
+    utterance.onend = function () { if (speaking === mine) { stopSpeaking(); } };
+    utterance.onerror = function (event) {
+      if (speaking === mine) { stopSpeaking(); }
+      if (event.error && event.error !== "interrupted" && event.error !== "canceled") { noVoice(button); }
+    };
     synth.speak(utterance);
   }
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest(".say") : null;
-    if (button) { event.preventDefault(); speak(button); }
+    if (button) { event.preventDefault(); speak(button, false); }
   });
 
   // --------------------------------------------------------------- picture PIN

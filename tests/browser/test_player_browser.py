@@ -8,29 +8,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from browser_support import check_axe, wait_until
-from helpers import Auth
+from browser_support import check_axe, sign_in_pupil, wait_until
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
 from solver import right_fields, safe_path
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in_pupil(page, app, world, pupil_id, class_id):
-    code = Auth(app.test_client(), world).open_class(world.one, class_id)
-    with app.app_context():
-        pupil = db.session.get(Pupil, pupil_id)
-        name, pin = pupil.display_name, pupil.pin
-    page.goto("/tablet")
-    page.get_by_role("textbox", name="Class code").fill(code)
-    page.get_by_role("button", name="Go").tap()
-    page.get_by_role("link", name=name).tap()
-    page.wait_for_url("**/tablet/pupil/*")
-    for picture in pin.split("-"):
-        page.get_by_role("button", name=picture, exact=True).tap()
-    page.wait_for_url("**/pupil/")
 
 
 def tap_answer(page, question):
