@@ -27,12 +27,12 @@ $(AXE): package.json
 
 install: $(STAMP) $(AXE)
 
-run: install
+run: $(STAMP)
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install  # includes axe-core from npm, for the accessibility checks
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install

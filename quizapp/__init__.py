@@ -24,6 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     config_module.check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -51,14 +56,17 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .health import bp as health_bp
     from .auth.views import bp as auth_bp
     from .parent.views import bp as parent_bp
     from .pupil.api import bp as pupil_api_bp
     from .pupil.views import bp as pupil_bp
     from .safeguarding.views import bp as safeguarding_bp
+    from .teacher import reports, roster  # noqa: F401  (their routes live on the teacher blueprint)
     from .teacher.views import bp as teacher_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(pupil_bp, url_prefix="/pupil")
     app.register_blueprint(pupil_api_bp, url_prefix="/pupil/api")
     app.register_blueprint(teacher_bp, url_prefix="/teacher")

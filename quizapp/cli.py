@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -97,7 +98,38 @@ def create_user_command(email, name, kind, school_slug, teacher, dsl, school_adm
     click.echo(f"Created {kind} account {user.email}.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Take a consistent copy of the live SQLite database to PATH (safe while the app runs)."""
+    from .services import backup
+
+    try:
+        pages = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up {pages} pages to {path} (integrity check ok).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the live SQLite database with the backup at PATH."""
+    from .services import backup
+
+    if not yes:
+        click.confirm(f"Replace the live database with {path}? Everything since that backup will be lost.", abort=True)
+    try:
+        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored the database from {path}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
-    for command in (init_db, seed_demo, create_school_command, create_user_command):
+    for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command):
         app.cli.add_command(command)

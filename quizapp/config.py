@@ -6,6 +6,9 @@ DATABASE_URL     SQLAlchemy URL; default an embedded SQLite file in the instance
                  (PostgreSQL: postgresql+psycopg://user@host:5432/dbname)
 REDIS_URL        if set, rate limits are kept in Redis so they hold across servers
 PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
+TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
+                 1 or more, the client's address comes from X-Forwarded-For, so
+                 per-address rate limits count each school, not the proxy
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ def from_env(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "ADULT_IDLE_MINUTES": int(env.get("ADULT_IDLE_MINUTES", "60")),
         "SESSION_MAX_HOURS": 12,
         "CLASS_SIGNIN_HOURS": 8,

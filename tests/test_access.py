@@ -17,6 +17,8 @@ DSL_ONLY = {"dsl": 200, "other_dsl": 200, "anon": 302, "*": 403}
 DSL_RECORD = {"dsl": 200, "other_dsl": 404, "anon": 302, "*": 403}
 DSL_CHANGE = {"dsl": 302, "other_dsl": 404, "anon": 302, "*": 403}
 CLASS_A_CHANGE = {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
+CLASS_A_VIEW = {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
+ADMIN_ONLY = {"admin": 200, "teacher_a": 403, "teacher_b": 403, "dsl": 403, "other_school": 403, "other_dsl": 403, **NOT_STAFF}
 M = "passwords-4-7"  # a module of pupil_a's band (Year 1)
 
 
@@ -27,6 +29,7 @@ def _class_a(w):
 # endpoint, method, path builder, expected status per role
 ROUTES = [
     ("auth.index", "GET", lambda w: "/", {"anon": 200, "*": 302}),
+    ("health.healthz", "GET", lambda w: "/healthz", {"*": 200}),
     ("auth.signin", "GET", lambda w: "/signin", {"*": 200}),
     ("auth.signout", "POST", lambda w: "/signout", {"*": 302}),
     ("auth.tablet", "GET", lambda w: "/tablet", {"*": 200, "pupil": 302}),
@@ -44,6 +47,23 @@ ROUTES = [
     ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin", CLASS_A_CHANGE),
     ("teacher.assignments", "GET", lambda w: "/teacher/assignments", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.remove_assignment", "POST", lambda w: f"/teacher/assignments/{w.one.assignment}/remove", CLASS_A_CHANGE),
+    ("teacher.roster_import_page", "GET", lambda w: "/teacher/roster/import", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.roster_import_confirm", "POST", lambda w: "/teacher/roster/import/confirm",
+     {"teacher_a": 302, "teacher_b": 302, "dsl": 302, "admin": 302, "other_school": 302, "other_dsl": 302, **NOT_STAFF}),
+    ("teacher.roster_template", "GET", lambda w: "/teacher/roster/template.csv", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.add_pupil", "GET", lambda w: "/teacher/pupils/new", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.edit_pupil", "GET", lambda w: f"/teacher/pupils/{w.one.pupil_a}/edit", CLASS_A_VIEW),
+    ("teacher.archive_pupil", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/archive", CLASS_A_CHANGE),
+    ("teacher.pupil_page", "GET", lambda w: f"/teacher/pupils/{w.one.pupil_a}", CLASS_A_VIEW),
+    ("teacher.add_class", "GET", lambda w: "/teacher/classes/new", ADMIN_ONLY),
+    ("teacher.class_teachers", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/teachers",
+     {"admin": 200, "teacher_a": 403, "teacher_b": 403, "dsl": 403, "other_school": 403, "other_dsl": 403, **NOT_STAFF}),
+    ("teacher.class_cards", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/cards.png", CLASS_A_VIEW),
+    ("teacher.class_progress", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/progress", CLASS_A_VIEW),
+    ("teacher.class_questions", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/questions", CLASS_A_VIEW),
+    ("teacher.year_questions", "GET", lambda w: "/teacher/years/1/questions",
+     {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 200, "other_dsl": 200, **NOT_STAFF}),
+    ("teacher.coverage", "GET", lambda w: "/teacher/coverage", {**STAFF_OK, **NOT_STAFF}),
     ("pupil.module", "GET", lambda w: f"/pupil/modules/{M}", PUPIL_ONLY),
     ("pupil.lesson", "GET", lambda w: f"/pupil/modules/{M}/lesson/1", PUPIL_ONLY),
     ("pupil.lesson_next", "POST", lambda w: f"/pupil/modules/{M}/lesson/1/next", {**PUPIL_ONLY, "pupil": 302}),
@@ -65,9 +85,12 @@ ROUTES = [
     ("safeguarding.share", "POST", lambda w: f"/safeguarding/concerns/{w.one.concern}/share", DSL_CHANGE),
     ("parent.home", "GET", lambda w: "/parent/", {"parent": 200, "anon": 302, "*": 403}),
     ("parent.child", "GET", lambda w: f"/parent/children/{w.one.pupil_a}", {"parent": 200, "anon": 302, "*": 403}),
+    ("parent.certificate_png", "GET", lambda w: f"/parent/children/{w.one.pupil_a}/certificates/{M}.png",
+     {"parent": 404, "anon": 302, "*": 403}),  # not finished yet
     ("admin.home", "GET", lambda w: "/admin/", {"platform": 200, "anon": 302, "*": 403}),
 ]
 EXEMPT = {"static"}
+# /healthz is for load balancers: public, says nothing about anyone.
 
 
 def _sign_in(auth, world, role: str) -> None:

@@ -108,3 +108,16 @@ def test_oversized_request_is_refused_kindly(app, client):
     response = client.post("/signin", data={"email": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too big" in response.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_schools(make_app):
+    app = make_app(TRUSTED_PROXIES=1)
+
+    @app.get("/whoami-test")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr or ""
+
+    client = app.test_client()
+    assert client.get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True) == "203.0.113.9"

@@ -14,7 +14,9 @@ from .forms import ClassCodeForm, PinForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
-CLEAR_ADULT = '"cache", "cookies", "storage"'
+# Local storage is kept: on a class tablet it may hold pupils' answers that
+# are still waiting for the network (see static/js/player.js).
+CLEAR_ADULT = '"cache", "cookies"'
 # A pupil's sign-out clears the browser's cache of their pages. It keeps the
 # tablet's cookie (it holds the class sign-in) and local storage, where
 # answers made offline wait to be sent (they carry no names, only the

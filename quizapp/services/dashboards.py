@@ -8,10 +8,11 @@ change what a teacher sees about what the class knew.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, Text, and_, case, cast, func, select
 
 from ..content import Content
 from ..extensions import db
@@ -61,9 +62,10 @@ class Grid:
     counts: dict[str, Counter] = field(default_factory=dict)  # outcome id -> Counter of levels
 
 
-def outcome_grid(content: Content, band: str, school_id: int, class_id: int) -> Grid:
-    """Pupils x "I can" outcomes of one band, for one class. Two queries."""
-    scope = pupils_query(school_id, class_id=class_id)
+def outcome_grid(content: Content, band: str, school_id: int, class_id: int | None = None,
+                 year_group: int | None = None) -> Grid:
+    """Pupils x "I can" outcomes of one band, for a class (or a year group). Two queries."""
+    scope = pupils_query(school_id, class_id=class_id, year_group=year_group)
     pupils = list(db.session.execute(select(Pupil).where(Pupil.id.in_(scope)).order_by(Pupil.first_name, Pupil.last_initial)).scalars())
     outcomes = [o for m in content.modules_for_band(band) for o in m.outline.outcomes]
     question_outcomes = _question_outcomes(content, band)
@@ -132,13 +134,17 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
             .group_by(Answer.question_id)
         ).all()
     }
+    # Wrong first tries, grouped in the database by what was chosen: the rows
+    # grow with the number of different wrong answers, not with pupils.
     wrong: dict[str, Counter] = defaultdict(Counter)
-    for qid, response in db.session.execute(
-        select(Answer.question_id, Answer.response)
+    response_text = cast(Answer.response, Text)
+    for qid, response, times in db.session.execute(
+        select(Answer.question_id, response_text, func.count())
         .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True), Answer.correct.is_(False))
+        .group_by(Answer.question_id, response_text)
     ).all():
-        for key in _wrong_keys(content.questions.get(qid), response):
-            wrong[qid][key] += 1
+        for key in _wrong_keys(content.questions.get(qid), _json(response)):
+            wrong[qid][key] += times
     stats = []
     for module in content.modules_for_band(band):
         for question in list(module.lesson_questions()) + list(module.bank.questions):
@@ -149,6 +155,13 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
                 _describe_wrong(question, common[0][0]) if common else None, common[0][1] if common else 0,
             ))
     return stats
+
+
+def _json(text):
+    try:
+        return json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return None
 
 
 def _wrong_keys(question, response) -> list[str]:

@@ -1,6 +1,8 @@
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, Optional
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -14,3 +16,36 @@ class AssignmentForm(FlaskForm):
     topics = MultiCheckboxField("Which topics?", description="Each topic is set at the right level for the pupils' age.")
     start_on = DateField("Start (optional)", validators=[Optional()])
     due_on = DateField("Finish by (optional)", validators=[Optional()])
+
+
+_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’-])*$")
+
+
+class PupilForm(FlaskForm):
+    """Only what a school needs: first name, last initial, year group, class."""
+
+    first_name = StringField("First name", validators=[DataRequired(message="Enter the pupil's first name."), Length(max=40)])
+    last_name = StringField("Last name or initial", description="Only the first letter is kept.",
+                            validators=[DataRequired(message="Enter the pupil's last name or initial."), Length(max=60)])
+    year_group = SelectField("Year group", validators=[DataRequired()])
+    class_id = SelectField("Class", validators=[DataRequired()])
+
+    def validate_first_name(self, field):
+        if not _NAME.match(field.data.strip()):
+            raise ValidationError("Use letters only (spaces, hyphens and apostrophes are fine).")
+
+    def validate_last_name(self, field):
+        if not field.data.strip()[:1].isalpha():
+            raise ValidationError("The last name should start with a letter.")
+
+    def clean_first_name(self) -> str:
+        name = self.first_name.data.strip()
+        return name.title() if name.isupper() else name
+
+    def clean_initial(self) -> str:
+        return self.last_name.data.strip()[0].upper()
+
+
+class ClassForm(FlaskForm):
+    name = StringField("Class name", validators=[DataRequired(message="Give the class a name."), Length(max=60)])
+    year_group = SelectField("Year group", validators=[DataRequired()])

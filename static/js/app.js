@@ -24,15 +24,17 @@
   var synth = window.speechSynthesis;
   var speaking = null; // {button, target, original}
 
+  // Prefer a voice that runs on the device itself (localService), so the
+  // words read out (which may include a child's first name) stay on the tablet.
   function pickVoice() {
     var voices = synth.getVoices();
-    var best = null;
-    for (var i = 0; i < voices.length; i++) {
-      var lang = (voices[i].lang || "").toLowerCase().replace("_", "-");
-      if (lang === "en-gb") { return voices[i]; }
-      if (!best && lang.indexOf("en") === 0) { best = voices[i]; }
-    }
-    return best || voices[0] || null;
+    var scored = voices.map(function (voice) {
+      var lang = (voice.lang || "").toLowerCase().replace("_", "-");
+      var score = (voice.localService ? 4 : 0) + (lang === "en-gb" ? 2 : lang.indexOf("en") === 0 ? 1 : 0);
+      return { voice: voice, score: score };
+    });
+    scored.sort(function (a, b) { return b.score - a.score; });
+    return scored.length ? scored[0].voice : null;
   }
 
   function noVoice(button) {

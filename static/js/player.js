@@ -27,13 +27,19 @@
   function writeQueue(queue) {
     try { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); } catch (e) { /* private mode: best effort */ }
   }
+  // A password a pupil typed is never written to the tablet's storage: such
+  // answers wait in memory only (and are lost if the page is closed offline).
+  var memoryQueue = [];
+
   function enqueue(item) {
+    if (item.inMemory) { memoryQueue.push(item); return; }
     var queue = readQueue();
     for (var i = 0; i < queue.length; i++) { if (queue[i].payload.client_id === item.payload.client_id) { return; } }
     queue.push(item);
     writeQueue(queue);
   }
   function dequeue(clientId) {
+    memoryQueue = memoryQueue.filter(function (item) { return item.payload.client_id !== clientId; });
     writeQueue(readQueue().filter(function (item) { return item.payload.client_id !== clientId; }));
   }
 
@@ -53,7 +59,7 @@
   var flushing = false;
   function flush() {
     if (flushing) { return; }
-    var queue = readQueue();
+    var queue = readQueue().concat(memoryQueue);
     if (!queue.length) { return; }
     flushing = true;
     var next = function (i) {
@@ -73,7 +79,7 @@
 
   function updatePending() {
     var note = document.querySelector(".pending-note");
-    var count = readQueue().length;
+    var count = readQueue().length + memoryQueue.length;
     if (!note) { return; }
     note.hidden = count === 0;
     note.textContent = count === 1 ? "1 answer is saved on this tablet. It will be sent when the internet is back." :
@@ -200,7 +206,7 @@
   function submitAnswer(submitter) {
     var payload = payloadOf(form, submitter);
     var url = form.getAttribute("action");
-    enqueue({ url: url, payload: payload });
+    enqueue({ url: url, payload: payload, inMemory: form.dataset.type === "password_builder" });
     post(url, payload).then(function (result) {
       if (result.status < 500) { dequeue(payload.client_id); }
       if (result.status === 200) { showResult(result.body); }
@@ -234,5 +240,5 @@
 
   updatePending();
   flush();
-  window.QuizappPlayer = { flush: flush, queueLength: function () { return readQueue().length; } };
+  window.QuizappPlayer = { flush: flush, queueLength: function () { return readQueue().length + memoryQueue.length; } };
 })();

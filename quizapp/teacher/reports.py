@@ -1,0 +1,167 @@
+"""Dashboards tied to the curriculum. Registered on the teacher blueprint.
+
+Each page runs a fixed number of queries (services/dashboards.py) and every
+table can be downloaded as CSV (?format=csv). Charts are SVG drawn on the
+server, always next to the table they summarise.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..content import get_content
+from ..extensions import db
+from ..models import YEAR_GROUPS, Answer, ModuleProgress, band_for_year_group, year_group_label
+from ..questions import AnswerError, get_type
+from ..services import charts, dashboards
+from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
+from .views import bp
+
+LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": "#7fb2e5", "secure": "#1b7a3d"}
+
+
+def _wants_csv() -> bool:
+    return request.args.get("format") == "csv"
+
+
+def csv_response(filename: str, header: list[str], rows) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# ------------------------------------------------------------------ grid
+
+
+@bp.get("/classes/<int:class_id>/progress")
+def class_progress(class_id: int):
+    school_class = class_or_404(current_user, class_id)
+    band = band_for_year_group(school_class.year_group)
+    grid = dashboards.outcome_grid(get_content(), band, current_user.school_id, school_class.id)
+    if _wants_csv():
+        return csv_response(f"progress-{school_class.name}.csv", ["pupil"] + [o.id for o in grid.outcomes],
+                            ([p.display_name] + [dashboards.LEVEL_LABELS[grid.cells[(p.id, o.id)]] for o in grid.outcomes]
+                             for p in grid.pupils))
+    chart = charts.stacked_bar(
+        [(o.text, dict(grid.counts[o.id])) for o in grid.outcomes], order=list(dashboards.LEVELS),
+        colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{school_class.name}: pupils at each level, by outcome")
+    return render_template("teacher/progress.html", school_class=school_class, grid=grid, band=band, chart=chart,
+                           rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
+
+
+# ------------------------------------------------------------- questions
+
+
+@bp.get("/classes/<int:class_id>/questions")
+def class_questions(class_id: int):
+    school_class = class_or_404(current_user, class_id)
+    band = band_for_year_group(school_class.year_group)
+    stats = dashboards.question_analysis(get_content(), band, current_user.school_id, class_id=school_class.id)
+    return _questions_page(stats, band, school_class.name, f"questions-{school_class.name}.csv")
+
+
+@bp.get("/years/<int:year_group>/questions")
+def year_questions(year_group: int):
+    if year_group not in YEAR_GROUPS:
+        abort(404)
+    classes = db.session.execute(visible_classes(current_user)).scalars().all()
+    if not current_user.sees_whole_school and year_group not in {c.year_group for c in classes}:
+        abort(404)
+    band = band_for_year_group(year_group)
+    stats = dashboards.question_analysis(get_content(), band, current_user.school_id, year_group=year_group)
+    return _questions_page(stats, band, year_group_label(year_group), f"questions-{year_group_label(year_group)}.csv")
+
+
+def _questions_page(stats, band: str, scope_label: str, filename: str):
+    if _wants_csv():
+        return csv_response(filename, ["module", "question", "prompt", "first tries", "right first time %", "most chosen wrong answer", "times"],
+                            ((s.module_id, s.question_id, s.prompt, s.tried, s.percent_right, s.misconception or "", s.misconception_count) for s in stats))
+    content = get_content()
+    by_module: dict[str, list] = {}
+    for s in stats:
+        by_module.setdefault(s.module_id, []).append(s)
+    module_rows = []
+    for module_id, items in by_module.items():
+        tried = sum(s.tried for s in items)
+        right = sum(s.right for s in items)
+        module_rows.append((content.modules[module_id].topic.title, charts.percent(right, tried)))
+    chart = charts.bar_chart(module_rows, title=f"{scope_label}: right first time, by topic")
+    misconceptions = sorted((s for s in stats if s.misconception), key=lambda s: -s.misconception_count)[:8]
+    return render_template("teacher/questions.html", scope_label=scope_label, band=band, by_module=by_module,
+                           modules=content.modules, chart=chart, misconceptions=misconceptions)
+
+
+# ----------------------------------------------------------------- pupil
+
+
+@bp.get("/pupils/<int:pupil_id>")
+def pupil_page(pupil_id: int):
+    pupil = pupil_for_staff_or_404(current_user, pupil_id)
+    content = get_content()
+    band = band_for_year_group(pupil.year_group)
+    grid = dashboards.outcome_grid(content, band, current_user.school_id, pupil.class_id)
+    progress = {p.module_id: p for p in db.session.execute(
+        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id)).scalars()}
+    answers = db.session.execute(
+        select(Answer).where(Answer.pupil_id == pupil.id).order_by(Answer.created_at.desc()).limit(200)).scalars().all()
+    if _wants_csv():
+        return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
+                            ["when", "module", "question", "first try", "right"],
+                            ((a.created_at.isoformat(timespec="minutes"), a.module_id, a.question_id, a.first_try, a.correct) for a in answers))
+    return render_template("teacher/pupil.html", pupil=pupil, grid=grid, progress=progress, answers=answers,
+                           modules=content.modules_for_band(band), content=content, labels=dashboards.LEVEL_LABELS,
+                           feedback_for=_feedback_for)
+
+
+def _feedback_for(answer: Answer) -> list[str]:
+    """The feedback the pupil saw for this answer, rebuilt from what they chose."""
+    question = get_content().questions.get(answer.question_id)
+    if question is None or question.type == "password_builder" or not isinstance(answer.response, dict):
+        return []
+    try:
+        grade = get_type(question.type).check(question, answer.response)
+    except (AnswerError, KeyError, TypeError, ValueError):
+        return []
+    return [line.text for line in grade.lines]
+
+
+# -------------------------------------------------------------- coverage
+
+
+@bp.get("/coverage")
+def coverage():
+    year_group = request.args.get("year", type=int)
+    if year_group is not None and year_group not in YEAR_GROUPS:
+        abort(404)
+    if not current_user.sees_whole_school:
+        mine = {c.year_group for c in db.session.execute(visible_classes(current_user)).scalars()}
+        if year_group is None and mine:
+            year_group = min(mine)
+        if year_group not in mine:
+            abort(404)
+    topics, strands = dashboards.coverage(get_content(), current_user.school_id, year_group=year_group)
+    scope = year_group_label(year_group) if year_group is not None else "Whole school"
+    if _wants_csv():
+        kind = request.args.get("by", "topic")
+        rows = strands if kind == "strand" else topics
+        return csv_response(f"coverage-{kind}-{scope}.csv", [kind, "pupils", "finished", "percent"],
+                            ((r.label, r.pupils, r.done, r.percent) for r in rows))
+    return render_template(
+        "teacher/coverage.html", scope=scope, year_group=year_group, topics=topics, strands=strands,
+        topic_chart=charts.bar_chart([(r.label, r.percent) for r in topics], title=f"{scope}: finished, by topic"),
+        strand_chart=charts.bar_chart([(r.label, r.percent) for r in strands], title=f"{scope}: finished, by framework strand"),
+        years=YEAR_GROUPS,
+    )
