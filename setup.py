@@ -11,7 +11,7 @@ import shutil
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-ASSET_DIRS = ("templates", "static", "lessons", "question_banks")
+ASSET_DIRS = ("templates", "static", "lessons", "question_banks", "docs")
 
 
 class BuildWithAssets(build_py):

@@ -62,7 +62,8 @@ def _register_blueprints(app: Flask) -> None:
     from .pupil.api import bp as pupil_api_bp
     from .pupil.views import bp as pupil_bp
     from .safeguarding.views import bp as safeguarding_bp
-    from .teacher import reports, roster  # noqa: F401  (their routes live on the teacher blueprint)
+    from .parent import register  # noqa: F401  (its routes live on the parent blueprint)
+    from .teacher import letters, reports, roster  # noqa: F401  (their routes live on the teacher blueprint)
     from .teacher.views import bp as teacher_bp
 
     app.register_blueprint(auth_bp)

@@ -34,9 +34,11 @@ def is_platform_admin(who) -> bool:
     return not is_pupil(who) and who.is_platform_admin
 
 
-def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin") -> None:
+def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exempt: set[str] | None = None) -> None:
     @bp.before_request
     def _guard():
+        if exempt and request.endpoint in exempt:
+            return None
         if not current_user.is_authenticated:
             return redirect(url_for(signin_endpoint, next=request.full_path.rstrip("?")))
         if not check(current_user):

@@ -129,7 +129,21 @@ def restore_command(path: Path, yes: bool) -> None:
     click.echo(f"Restored the database from {path}.")
 
 
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="List who would be erased, and erase nothing.")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Erase the learning data and accounts of pupils who left longer ago than
+    their school's retention period (safeguarding records are kept). Run it daily."""
+    from .services import data_protection
+
+    done = data_protection.apply_retention(dry_run=dry_run)
+    verb = "Would erase" if dry_run else "Erased"
+    click.echo(f"{verb} {len(done)} pupil account(s) past their school's retention period.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
-    for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command):
+    for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command,
+                    retention_command):
         app.cli.add_command(command)

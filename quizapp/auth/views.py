@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..access import home_endpoint, is_staff
 from ..extensions import limiter
 from ..models import PIN_LENGTH
+from ..paths import asset_dir
 from ..security import safe_next
 from ..services import accounts, sessions, throttle
 from ..services import pupil_signin as ps
@@ -202,3 +203,22 @@ def leave_tablet():
     response = redirect(url_for("auth.index"))
     response.headers["Clear-Site-Data"] = CLEAR_ADULT
     return response
+
+
+# ----------------------------------------------------------- privacy notices
+
+PRIVACY_NOTICES = {"pupils": "What the app knows about me", "parents": "Privacy notice for parents and carers",
+                   "staff": "Privacy notice for school staff"}
+
+
+@bp.get("/privacy/<audience>")
+def privacy(audience: str):
+    """The privacy notices in docs/privacy/, in three voices, for everyone to read."""
+    from flask import abort
+
+    from ..services.markdown import render_markdown_file
+
+    if audience not in PRIVACY_NOTICES:
+        abort(404)
+    body = render_markdown_file(asset_dir("docs") / "privacy" / f"{audience}.md")
+    return render_template("auth/privacy.html", title=PRIVACY_NOTICES[audience], body=body, audiences=PRIVACY_NOTICES)

@@ -41,6 +41,9 @@ class School(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     # A short, unique, URL-safe name: used in the CLI and on printed material.
     slug: Mapped[str] = mapped_column(String(60), unique=True)
+    # How long the learning data of pupils who have left (been archived) is
+    # kept before `flask retention` erases it.
+    retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     classes: Mapped[list["SchoolClass"]] = relationship(back_populates="school", order_by="SchoolClass.year_group")

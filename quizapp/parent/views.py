@@ -14,7 +14,16 @@ from ..services import certificate
 from ..services.scope import child_or_404, children_of
 
 bp = Blueprint("parent", __name__)
-guard(bp, is_parent)
+PUBLIC_ENDPOINTS: set[str] = set()
+
+
+def public(view):
+    """Mark a parent-area view that needs no sign-in (registration)."""
+    PUBLIC_ENDPOINTS.add(f"parent.{view.__name__}")
+    return view
+
+
+guard(bp, is_parent, exempt=PUBLIC_ENDPOINTS)
 
 
 def _finished(pupil_ids: list[int]) -> dict[int, list[ModuleProgress]]:

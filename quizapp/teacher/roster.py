@@ -9,6 +9,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms import IntegerField
+from wtforms.validators import NumberRange
 from sqlalchemy import select
 
 from ..extensions import db
@@ -209,3 +211,56 @@ def class_cards(class_id: int, kind: str):
         body, mime = cards.class_cards_png(school_class, pupils, signin_url), "image/png"
     return body, 200, {"Content-Type": mime,
                        "Content-Disposition": f'inline; filename="sign-in-cards-{school_class.name.lower().replace(" ", "-")}.{kind}"'}
+
+
+# --------------------------------------------------------- data protection
+
+
+class RetentionForm(FlaskForm):
+    retention_months = IntegerField("Months to keep the learning data of pupils who have left",
+                                    validators=[NumberRange(min=1, max=120, message="Choose between 1 and 120 months.")])
+
+
+@bp.get("/pupils/<int:pupil_id>/export.json")
+def export_pupil(pupil_id: int):
+    _admin_only()
+    from flask import jsonify
+
+    from ..services import data_protection
+
+    pupil = pupil_for_staff_or_404(current_user, pupil_id)
+    response = jsonify(data_protection.export_pupil(pupil))
+    response.headers["Content-Disposition"] = f'attachment; filename="pupil-{pupil.id}.json"'
+    return response
+
+
+@bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
+def erase_pupil(pupil_id: int):
+    _admin_only()
+    from ..services import data_protection
+
+    pupil = pupil_for_staff_or_404(current_user, pupil_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        if request.form.get("confirm", "").strip().lower() != pupil.first_name.lower():
+            flash(f"Type {pupil.first_name} to confirm.", "error")
+        else:
+            class_id = pupil.class_id
+            erased = data_protection.erase_pupil(pupil)
+            kept = f" {erased.concerns_kept} safeguarding record(s) are kept by the DSL, marked 'account erased'." if erased.concerns_kept else ""
+            flash(f"The pupil's account and learning data are erased.{kept}", "success")
+            return redirect(url_for("teacher.class_page", class_id=class_id))
+    return render_template("teacher/erase_pupil.html", pupil=pupil, form=form)
+
+
+@bp.route("/school", methods=["GET", "POST"])
+def school_settings():
+    _admin_only()
+    school = current_user.school
+    form = RetentionForm(obj=school)
+    if form.validate_on_submit():
+        school.retention_months = form.retention_months.data
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("teacher.school_settings"))
+    return render_template("teacher/school.html", form=form, school=school), 400 if form.errors else 200

@@ -1,0 +1,87 @@
+"""Parents sign up with the code from their child's letter, and link more children.
+
+Registration needs a valid code: a parent account is only useful linked to a
+child, and this keeps the deployment free of empty sign-ups."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from ..access import home_endpoint
+from ..extensions import db, limiter
+from ..models import PARENT
+from ..services import accounts, parent_links, sessions, throttle
+from ..services.passwords import password_problem
+from .views import bp, public
+
+CODE_FIELD = StringField("The code on the letter from school", description="For example K7QM-4TXA. Capitals and spaces do not matter.",
+                         validators=[DataRequired(message="Type the code from the letter."), Length(max=40)])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(message="Enter your name."), Length(max=80)])
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email address."), Length(max=254),
+                                            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address.")])
+    password = PasswordField("Choose a password", description="At least 10 characters. Three random words work well.",
+                             validators=[DataRequired(message="Choose a password."), Length(max=200)])
+    code = CODE_FIELD
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class LinkForm(FlaskForm):
+    code = CODE_FIELD
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    form = RegisterForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        ip = request.remote_addr or "unknown"
+        link_code = parent_links.find_code(form.code.data)
+        if throttle.blocked(parent_links.IP_RULE, parent_links.IP_SCOPE, ip):
+            form.code.errors.append(parent_links.TOO_MANY)
+        elif link_code is None or not link_code.is_usable(parent_links.now_utc()):
+            throttle.record(parent_links.IP_RULE, parent_links.IP_SCOPE, ip)  # guessing is counted here too
+            form.code.errors.append(parent_links.UNKNOWN)
+        else:
+            try:
+                user = accounts.create_user(form.email.data, form.password.data, form.name.data, PARENT)
+                db.session.flush()
+                child = parent_links.redeem(user, form.code.data, ip=request.remote_addr)
+            except (accounts.AccountError, parent_links.LinkError) as exc:
+                db.session.rollback()
+                message = str(exc)
+                if "already exists" in message:
+                    message = "There is already an account for that email. Sign in, then choose 'Link another child'."
+                flash(message, "error")
+            else:
+                sessions.start(user)
+                flash(f"Welcome! Your account is linked to {child.first_name}.", "success")
+                return redirect(url_for("parent.home"))
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template("parent/register.html", form=form), status
+
+
+@bp.route("/link", methods=["GET", "POST"])
+def link():
+    form = LinkForm()
+    if form.validate_on_submit():
+        try:
+            child = parent_links.redeem(current_user, form.code.data, ip=request.remote_addr)
+        except parent_links.LinkError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(f"Your account is now linked to {child.first_name}.", "success")
+            return redirect(url_for("parent.home"))
+    return render_template("parent/link.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,126 @@
+"""Letters home: one A4 page per pupil with their parent link code, a QR code of the sign-up page and nothing else about the child."""
+from __future__ import annotations
+
+import re
+from dataclasses import astuple
+from datetime import datetime, timezone
+
+import pytest
+from PIL import Image, ImageChops
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Pupil, School, User
+from quizapp.services import parent_letters, parent_links
+from quizapp.services.parent_letters import MARGIN, PAGE_H, PAGE_W, letter_pages, letter_text, letters_pdf
+from quizapp.services.parent_links import issue_codes, redeem, revoke_code
+
+URL = "https://staysafe.example.org/parent/register"
+
+
+def school(side) -> School:
+    return db.session.get(School, side.school_id)
+
+
+def pupils(*ids: int) -> list[Pupil]:
+    return [db.session.get(Pupil, pupil_id) for pupil_id in ids]
+
+
+def letters_for(side, *ids: int) -> list[tuple[Pupil, str]]:
+    return issue_codes(school(side), pupils(*ids), None)
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def is_blank(page: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    return page.crop(box).convert("L").getextrema()[0] > 200
+
+
+def test_one_a4_page_per_pupil(world, ctx):
+    entries = letters_for(world.one, world.one.pupil_a, world.one.pupil_a2, world.one.pupil_b)
+    pdf = letters_pdf(school(world.one), entries, URL)
+    assert pdf.startswith(b"%PDF") and pdf_page_count(pdf) == 3
+    assert all(page.size == (PAGE_W, PAGE_H) and page.mode == "RGB" for page in letter_pages(school(world.one), entries, URL))
+
+
+def test_the_letter_says_what_parents_need_to_know(world, ctx, monkeypatch):
+    monkeypatch.setattr(parent_links, "now_utc", lambda: datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
+    [(amara, code)] = letters_for(world.one, world.one.pupil_a)
+    row = parent_links.find_code(code)
+    text = letter_text(amara, code, parent_links.last_day(row), URL)
+    assert text.greeting == "Dear parent or carer of Amara S."
+    assert "learning how to stay safe online at school" in text.about
+    assert "which topics they have finished" in text.about and "talking about them at home" in text.about
+    assert URL in text.steps[0] and "email address and a password" in text.steps[1] and "this code" in text.steps[2]
+    assert text.code == code
+    assert text.until == "Use the code by 25 December 2026."
+    assert "works once" in text.once and "this child only" in text.once
+    assert text.footer == "If you did not expect this letter, please contact the school office."
+
+
+def test_nothing_else_about_the_child_is_printed(world, ctx):
+    [(amara, code)] = letters_for(world.one, world.one.pupil_a)
+    text = letter_text(amara, code, datetime(2026, 12, 25).date(), URL)
+    words = " ".join(part for field in astuple(text) for part in ([field] if isinstance(field, str) else field))
+    for private in ("Hedgehogs", "Year 1", "Reception"):
+        assert private not in words
+    assert not set(amara.pin_pictures) & set(re.findall(r"[a-z]+", words.lower()))
+    assert words.count("Amara") == 1
+
+
+def test_the_qr_code_opens_the_sign_up_page(world, ctx):
+    [(amara, code)] = letters_for(world.one, world.one.pupil_a)
+    [page] = letter_pages(school(world.one), [(amara, code)], URL)
+    qr = parent_letters._qr_image(URL, parent_letters.QR_SIZE).convert("RGB")
+    found = any(
+        ImageChops.difference(page.crop((MARGIN, y, MARGIN + qr.width, y + qr.height)), qr).getbbox() is None
+        for y in range(PAGE_H // 2, PAGE_H - qr.height)
+    )
+    assert found
+
+
+@pytest.mark.parametrize("name", ["W" * 40, "A" * 40, "Mary Jane Elizabeth Catherine Smith-Jone"])
+def test_a_forty_letter_name_fits_on_the_page(world, ctx, name):
+    assert len(name) == 40
+    amara = pupils(world.one.pupil_a)[0]
+    amara.first_name = name
+    school(world.one).name = "St Mary and St John's Church of England Voluntary Aided Primary School and Nursery"
+    db.session.commit()
+    [page] = letter_pages(school(world.one), letters_for(world.one, world.one.pupil_a), URL + "/" + "x" * 120)
+    assert is_blank(page, (0, 0, MARGIN - 1, PAGE_H))
+    assert is_blank(page, (PAGE_W - MARGIN + 1, 0, PAGE_W, PAGE_H))
+    assert is_blank(page, (0, PAGE_H - MARGIN + 20, PAGE_W, PAGE_H))
+
+
+def test_accented_names_print_as_written(world, ctx):
+    amara = pupils(world.one.pupil_a)[0]
+    amara.first_name = "Zoe\u0308"  # "Zoë" typed as e + a separate diaeresis
+    db.session.commit()
+    [(zoe, code)] = letters_for(world.one, world.one.pupil_a)
+    assert letter_text(zoe, code, datetime(2026, 12, 25).date(), URL).greeting.startswith("Dear parent or carer of Zoe")
+    assert letter_pages(school(world.one), [(zoe, code)], URL)[0].size == (PAGE_W, PAGE_H)
+
+
+def test_no_letters_no_pdf(world, ctx):
+    with pytest.raises(ValueError, match="no letters"):
+        letters_pdf(school(world.one), [], URL)
+
+
+def test_a_letter_never_carries_a_code_that_will_not_work(world, ctx):
+    entries = letters_for(world.one, world.one.pupil_a, world.one.pupil_a2)
+    (amara, amara_code), (ben, ben_code) = entries
+    with pytest.raises(ValueError):  # Ben's code on Amara's letter
+        letter_pages(school(world.one), [(amara, ben_code)], URL)
+    with pytest.raises(ValueError):  # a code that was never issued
+        letter_pages(school(world.one), [(amara, "K7QM-4TXA")], URL)
+    with pytest.raises(ValueError):  # under another school's name
+        letter_pages(school(world.two), [(amara, amara_code)], URL)
+    revoke_code(world.one.school_id, parent_links.find_code(amara_code).id)
+    with pytest.raises(ValueError):
+        letter_pages(school(world.one), [(amara, amara_code)], URL)
+    parent = db.session.execute(select(User).where(User.email == world.one.emails["parent"])).scalar_one()
+    redeem(parent, ben_code)
+    with pytest.raises(ValueError):
+        letter_pages(school(world.one), [(ben, ben_code)], URL)
