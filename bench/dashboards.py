@@ -1,9 +1,12 @@
 """Benchmark: do the dashboards cost the same for 30 pupils as for 300?
 
-Seeds a 420-pupil school (Year 4 has 300 pupils in ten classes; four other
-classes of 30) with a year of answers: every pupil has answered every quiz
-question of their band, some more than once. Then times each dashboard over
-30 pupils and over 300 pupils in the same run, counting database queries.
+Seeds a 420-pupil school (Year 4 has 300 pupils in ten classes; Year 3 and
+three other year groups have one class of 30) with a year of answers: every
+pupil has answered every quiz question of their band, some more than once.
+Then loads each year-group dashboard page as the school admin would (through
+the app, templates and all) for Year 3 (30 pupils) and Year 4 (300 pupils) in
+the same run, counting database queries. The per-class grid (one class, about
+30 pupils by nature) is timed too, for reference.
 
     .venv/bin/python bench/dashboards.py [--repeat 5]
 
@@ -28,7 +31,7 @@ from quizapp import MIGRATIONS_DIR, create_app  # noqa: E402
 from quizapp.content import get_content  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Answer, ModuleProgress, Pupil, School, SchoolClass, now_utc  # noqa: E402
-from quizapp.services import dashboards  # noqa: E402
+from quizapp.services.progress import rebuild_tallies  # noqa: E402
 
 
 def seed(rng: random.Random) -> tuple[int, int, int]:
@@ -61,6 +64,7 @@ def seed(rng: random.Random) -> tuple[int, int, int]:
         db.session.execute(insert(Answer), rows[start:start + 5000])
     db.session.execute(insert(ModuleProgress), progress)
     db.session.commit()
+    rebuild_tallies(content, school.id)
     return school.id, class_ids[(3, 0)], len(rows)
 
 
@@ -72,6 +76,30 @@ def _answer(school_id, pupil_id, module, q, right, first, rng):
     return dict(school_id=school_id, pupil_id=pupil_id, module_id=module.id, question_id=q.id, content_version=module.version,
                 source="quiz", response=response, correct=right, score=float(right), first_try=first,
                 client_id=f"{pupil_id}-{q.id}-{int(first)}")
+
+
+def _make_admin(school_id: int) -> str:
+    from quizapp.models import STAFF
+    from quizapp.services.accounts import create_user
+
+    school = db.session.get(School, school_id)
+    create_user("admin@bench.example", "bench password 1", "Bench admin", STAFF, school, school_admin=True)
+    db.session.commit()
+    return "admin@bench.example"
+
+
+def _sign_in(client, email: str) -> None:
+    import re
+
+    page = client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/signin", data={"csrf_token": token, "email": email, "password": "bench password 1"})
+    assert response.status_code == 302, response.status_code
+
+
+def _get(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
 
 
 def measure(fn, repeat: int) -> tuple[float, int]:
@@ -99,7 +127,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "b" * 40})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "b" * 40,
+                          "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1})
         with app.app_context():
             from flask_migrate import upgrade
 
@@ -107,23 +136,25 @@ def main() -> None:
             started = time.perf_counter()
             school_id, class_30, answers = seed(random.Random(2026))
             print(f"seeded 420 pupils and {answers} answers in {time.perf_counter() - started:.1f}s")
-            content = get_content()
-            cases = {
-                "outcome grid": (lambda: dashboards.outcome_grid(content, "7-9", school_id, class_id=class_30),
-                                 lambda: dashboards.outcome_grid(content, "7-9", school_id, year_group=4)),
-                "question analysis": (lambda: dashboards.question_analysis(content, "7-9", school_id, class_id=class_30),
-                                      lambda: dashboards.question_analysis(content, "7-9", school_id, year_group=4)),
-                "coverage": (lambda: dashboards.coverage(content, school_id, year_group=3),
-                             lambda: dashboards.coverage(content, school_id, year_group=4)),
-            }
+            admin = _make_admin(school_id)
+        client = app.test_client()
+        _sign_in(client, admin)
+        cases = {
+            "year progress": ("/teacher/years/3/progress", "/teacher/years/4/progress"),
+            "question analysis": ("/teacher/years/3/questions", "/teacher/years/4/questions"),
+            "coverage": ("/teacher/coverage?year=3", "/teacher/coverage?year=4"),
+        }
+        with app.app_context():
             worst_time, worst_queries = 0.0, 0.0
             print(f"{'dashboard':<20} {'ms @30':>8} {'ms @300':>8} {'q @30':>6} {'q @300':>7} {'time x':>7}")
             for name, (small, big) in cases.items():
-                t30, q30 = measure(small, args.repeat)
-                t300, q300 = measure(big, args.repeat)
+                t30, q30 = measure(lambda: _get(client, small), args.repeat)
+                t300, q300 = measure(lambda: _get(client, big), args.repeat)
                 worst_time = max(worst_time, t300 / t30)
                 worst_queries = max(worst_queries, q300 / q30)
                 print(f"{name:<20} {t30 * 1000:>8.1f} {t300 * 1000:>8.1f} {q30:>6} {q300:>7} {t300 / t30:>7.2f}")
+            t_grid, q_grid = measure(lambda: _get(client, f"/teacher/classes/{class_30}/progress"), args.repeat)
+            print(f"{'class grid (30)':<20} {t_grid * 1000:>8.1f} {'':>8} {q_grid:>6}")
             print(f"queries_ratio={worst_queries:.1f} time_ratio={worst_time:.2f}")
 
 

@@ -74,6 +74,8 @@ ROUTES = [
     ("teacher.year_questions", "GET", lambda w: "/teacher/years/1/questions",
      {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 200, "other_dsl": 200, **NOT_STAFF}),
     ("teacher.coverage", "GET", lambda w: "/teacher/coverage", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.year_progress", "GET", lambda w: "/teacher/years/1/progress",
+     {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 200, "other_dsl": 200, **NOT_STAFF}),
     ("pupil.module", "GET", lambda w: f"/pupil/modules/{M}", PUPIL_ONLY),
     ("pupil.lesson", "GET", lambda w: f"/pupil/modules/{M}/lesson/1", PUPIL_ONLY),
     ("pupil.lesson_next", "POST", lambda w: f"/pupil/modules/{M}/lesson/1/next", {**PUPIL_ONLY, "pupil": 302}),

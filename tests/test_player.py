@@ -103,6 +103,11 @@ def test_a_whole_module_by_json_answers_then_certificate(app, client, auth, worl
     assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert 'status--done' in client.get("/pupil/").get_data(as_text=True)
     with app.app_context():
+        from quizapp.models import OutcomeTally
+
+        tallies = db.session.execute(select(OutcomeTally).where(OutcomeTally.pupil_id == world.one.pupil_b)).scalars().all()
+        assert {t.outcome_id for t in tallies} == set(module.outcome_ids)  # kept up to date as answers arrive
+        assert sum(t.right_first_time for t in tallies) > 0  # the lesson checks were right first time
         first_tries = db.session.execute(select(Answer).where(Answer.first_try.is_(True), Answer.source == "quiz")).scalars().all()
         assert len(first_tries) == len(module.bank.questions) and not any(a.correct for a in first_tries)
         assert all(a.content_version == module.version and a.module_id == module.id for a in first_tries)

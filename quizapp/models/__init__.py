@@ -5,11 +5,11 @@ from .base import UTCDateTime, now_utc
 from .people import PARENT, PIN_LENGTH, PLATFORM_ADMIN, STAFF, ParentLink, Principal, Pupil, User, teacher_classes
 from .school import YEAR_GROUPS, School, SchoolClass, band_for_year_group, year_group_label
 from .link_code import ParentLinkCode
-from .progress import Answer, ModuleProgress
+from .progress import Answer, MisconceptionTally, ModuleProgress, OutcomeTally, QuestionTally
 from .signin import AuthSession, ClassSignIn
 
 __all__ = [
-    "CLOSED", "IN_PROGRESS", "NEW", "STATUSES", "Answer", "Assignment", "Concern", "ConcernAudit", "ConcernNote", "ModuleProgress", "ParentLinkCode", "AuthSession", "ClassSignIn", "PARENT", "PIN_LENGTH", "PLATFORM_ADMIN", "ParentLink", "Principal", "Pupil",
+    "CLOSED", "IN_PROGRESS", "NEW", "STATUSES", "Answer", "Assignment", "Concern", "ConcernAudit", "ConcernNote", "MisconceptionTally", "ModuleProgress", "OutcomeTally", "QuestionTally", "ParentLinkCode", "AuthSession", "ClassSignIn", "PARENT", "PIN_LENGTH", "PLATFORM_ADMIN", "ParentLink", "Principal", "Pupil",
     "STAFF", "School", "SchoolClass", "User", "UTCDateTime", "YEAR_GROUPS", "band_for_year_group", "now_utc",
     "teacher_classes", "year_group_label",
 ]

@@ -50,6 +50,8 @@ class Answer(db.Model):
         UniqueConstraint("pupil_id", "client_id"),
         Index("ix_answers_pupil_question", "pupil_id", "question_id"),
         Index("ix_answers_school_module", "school_id", "module_id"),
+        # Dashboards read first tries by pupil; this index answers them without the table.
+        Index("ix_answers_first_tries", "pupil_id", "first_try", "question_id", "correct"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,3 +67,47 @@ class Answer(db.Model):
     first_try: Mapped[bool] = mapped_column(Boolean)
     client_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class OutcomeTally(db.Model):
+    """First tries per pupil per "I can" outcome, kept up to date as answers
+    arrive, so that dashboards read one small row per pupil and outcome
+    instead of every answer (their cost must not grow with a year of answers).
+    Rebuilt from `answers` by services/progress.rebuild_tallies."""
+
+    __tablename__ = "outcome_tallies"
+
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True)
+    outcome_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    tried: Mapped[int] = mapped_column(default=0)
+    right_first_time: Mapped[int] = mapped_column(default=0)
+
+
+class QuestionTally(db.Model):
+    """First tries at each question, counted per class and year group as they
+    arrive (the class and year group the pupil was in when answering). Holds
+    no pupil: question analysis reads one row per class and question."""
+
+    __tablename__ = "question_tallies"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    year_group: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    tried: Mapped[int] = mapped_column(default=0)
+    right_first_time: Mapped[int] = mapped_column(default=0)
+
+
+class MisconceptionTally(db.Model):
+    """How often each wrong first answer was given, per class and year group
+    (services/dashboards.wrong_keys says what counts as one)."""
+
+    __tablename__ = "misconception_tallies"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    year_group: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    times: Mapped[int] = mapped_column(default=0)

@@ -133,7 +133,7 @@ def answer():
         return render_template("errors/error.html", code=exc.status, title="That answer did not work",
                                message=exc.message), exc.status
     source = "lesson" if data.get("source") == "lesson" else "quiz"
-    recorded = progress.record_answer(pupil, module, question.id, source, grade.record, grade.correct, grade.score, client_id)
+    recorded = progress.record_answer(pupil, module, question, source, grade.record, grade.correct, grade.score, client_id)
     progress.mark_progress(pupil, module)
     signed_out = _end_idle_session()
     body = {

@@ -8,15 +8,14 @@ change what a teacher sees about what the class knew.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, Text, and_, case, cast, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from ..content import Content
 from ..extensions import db
-from ..models import Answer, ModuleProgress, Pupil
+from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
 
 # Levels, in order. The rule is shown to teachers on the grid page.
 NOT_STARTED, EMERGING, DEVELOPING, SECURE = "not_started", "emerging", "developing", "secure"
@@ -64,31 +63,52 @@ class Grid:
 
 def outcome_grid(content: Content, band: str, school_id: int, class_id: int | None = None,
                  year_group: int | None = None) -> Grid:
-    """Pupils x "I can" outcomes of one band, for a class (or a year group). Two queries."""
+    """Pupils x "I can" outcomes of one band, for a class. Two queries, reading
+    the pupils' outcome tallies (one small row per pupil and outcome)."""
     scope = pupils_query(school_id, class_id=class_id, year_group=year_group)
     pupils = list(db.session.execute(select(Pupil).where(Pupil.id.in_(scope)).order_by(Pupil.first_name, Pupil.last_initial)).scalars())
     outcomes = [o for m in content.modules_for_band(band) for o in m.outline.outcomes]
-    question_outcomes = _question_outcomes(content, band)
-    rows = db.session.execute(
-        select(Answer.pupil_id, Answer.question_id, func.count(), func.sum(_as_int(Answer.correct)))
-        .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True))
-        .group_by(Answer.pupil_id, Answer.question_id)
-    ).all()
-    tally: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for pupil_id, question_id, tried, right in rows:
-        for outcome_id in question_outcomes.get(question_id, ()):
-            cell = tally[(pupil_id, outcome_id)]
-            cell[0] += int(right or 0)
-            cell[1] += int(tried)
+    wanted = [o.id for o in outcomes]
+    tally = {
+        (pupil_id, outcome_id): (right, tried)
+        for pupil_id, outcome_id, tried, right in db.session.execute(
+            select(OutcomeTally.pupil_id, OutcomeTally.outcome_id, OutcomeTally.tried, OutcomeTally.right_first_time)
+            .where(OutcomeTally.pupil_id.in_(scope), OutcomeTally.outcome_id.in_(wanted))
+        ).all()
+    }
     cells = {}
     counts: dict[str, Counter] = {o.id: Counter() for o in outcomes}
     for pupil in pupils:
         for outcome in outcomes:
-            right, tried = tally.get((pupil.id, outcome.id), (0, 0))
-            level = level_for(right, tried)
+            level = level_for(*tally.get((pupil.id, outcome.id), (0, 0)))
             cells[(pupil.id, outcome.id)] = level
             counts[outcome.id][level] += 1
     return Grid(pupils, outcomes, cells, counts)
+
+
+def level_counts(content: Content, band: str, school_id: int, class_id: int | None = None,
+                 year_group: int | None = None) -> tuple[list, dict[str, Counter], int]:
+    """How many pupils are at each level of each outcome, counted in the
+    database: the rows returned do not grow with pupils. Two queries."""
+    scope = pupils_query(school_id, class_id=class_id, year_group=year_group)
+    pupils = db.session.execute(select(func.count()).select_from(scope.subquery())).scalar_one()
+    outcomes = [o for m in content.modules_for_band(band) for o in m.outline.outcomes]
+    tried, right = OutcomeTally.tried, OutcomeTally.right_first_time
+    level = case(
+        ((right * 5 >= tried * 4) & (tried >= 2), SECURE),
+        (right * 2 >= tried, DEVELOPING),
+        else_=EMERGING,
+    )
+    counts: dict[str, Counter] = {o.id: Counter() for o in outcomes}
+    for outcome_id, lvl, n in db.session.execute(
+        select(OutcomeTally.outcome_id, level, func.count())
+        .where(OutcomeTally.pupil_id.in_(scope), OutcomeTally.outcome_id.in_([o.id for o in outcomes]), tried > 0)
+        .group_by(OutcomeTally.outcome_id, level)
+    ).all():
+        counts[outcome_id][lvl] += n
+    for outcome in outcomes:
+        counts[outcome.id][NOT_STARTED] = pupils - sum(counts[outcome.id].values())
+    return outcomes, counts, pupils
 
 
 def _question_outcomes(content: Content, band: str) -> dict[str, tuple[str, ...]]:
@@ -124,27 +144,33 @@ class QuestionStat:
 
 def question_analysis(content: Content, band: str, school_id: int, class_id: int | None = None,
                       year_group: int | None = None) -> list[QuestionStat]:
-    """% right first time per question, and the most common wrong answer. Two queries."""
-    scope = pupils_query(school_id, class_id=class_id, year_group=year_group)
+    """% right first time per question, and the most common wrong answer, for a
+    class or a year group (as pupils were when they answered). Two queries."""
+    where = [QuestionTally.school_id == school_id]
+    if class_id is not None:
+        where.append(QuestionTally.class_id == class_id)
+    if year_group is not None:
+        where.append(QuestionTally.year_group == year_group)
     totals = {
-        qid: (tried, int(right or 0))
+        qid: (int(tried or 0), int(right or 0))
         for qid, tried, right in db.session.execute(
-            select(Answer.question_id, func.count(), func.sum(_as_int(Answer.correct)))
-            .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True))
-            .group_by(Answer.question_id)
+            select(QuestionTally.question_id, func.sum(QuestionTally.tried), func.sum(QuestionTally.right_first_time))
+            .where(*where).group_by(QuestionTally.question_id)
         ).all()
     }
-    # Wrong first tries, grouped in the database by what was chosen: the rows
-    # grow with the number of different wrong answers, not with pupils.
+    # The tallies are kept per class as answers arrive, so these queries read
+    # one row per class and question (or wrong answer), not one per pupil.
+    wrong_where = [MisconceptionTally.school_id == school_id]
+    if class_id is not None:
+        wrong_where.append(MisconceptionTally.class_id == class_id)
+    if year_group is not None:
+        wrong_where.append(MisconceptionTally.year_group == year_group)
     wrong: dict[str, Counter] = defaultdict(Counter)
-    response_text = cast(Answer.response, Text)
-    for qid, response, times in db.session.execute(
-        select(Answer.question_id, response_text, func.count())
-        .where(Answer.pupil_id.in_(scope), Answer.first_try.is_(True), Answer.correct.is_(False))
-        .group_by(Answer.question_id, response_text)
+    for qid, key, times in db.session.execute(
+        select(MisconceptionTally.question_id, MisconceptionTally.key, func.sum(MisconceptionTally.times))
+        .where(*wrong_where).group_by(MisconceptionTally.question_id, MisconceptionTally.key)
     ).all():
-        for key in _wrong_keys(content.questions.get(qid), _json(response)):
-            wrong[qid][key] += times
+        wrong[qid][key] += int(times)
     stats = []
     for module in content.modules_for_band(band):
         for question in list(module.lesson_questions()) + list(module.bank.questions):
@@ -157,14 +183,7 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
     return stats
 
 
-def _json(text):
-    try:
-        return json.loads(text) if isinstance(text, str) else text
-    except ValueError:
-        return None
-
-
-def _wrong_keys(question, response) -> list[str]:
+def wrong_keys(question, response) -> list[str]:
     """The parts of a wrong answer worth counting as a shared misconception."""
     if question is None or not isinstance(response, dict):
         return []

@@ -23,6 +23,7 @@ from ..models import (
     AuthSession,
     Concern,
     ModuleProgress,
+    OutcomeTally,
     ParentLink,
     Pupil,
     School,
@@ -88,6 +89,7 @@ def erase_pupil(pupil: Pupil) -> Erased:
     pid = pupil.id
     answers = db.session.execute(delete(Answer).where(Answer.pupil_id == pid)).rowcount
     db.session.execute(delete(ModuleProgress).where(ModuleProgress.pupil_id == pid))
+    db.session.execute(delete(OutcomeTally).where(OutcomeTally.pupil_id == pid))
     db.session.execute(delete(AuthSession).where(AuthSession.pupil_id == pid))
     db.session.execute(delete(ParentLink).where(ParentLink.pupil_id == pid))
     db.session.execute(delete(ParentLinkCode).where(ParentLinkCode.pupil_id == pid))

@@ -62,6 +62,32 @@ def class_progress(class_id: int):
                            rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
 
 
+@bp.get("/years/<int:year_group>/progress")
+def year_progress(year_group: int):
+    """A year group's outcomes: how many pupils are at each level (counted in the database)."""
+    _year_or_404(year_group)
+    band = band_for_year_group(year_group)
+    outcomes, counts, pupils = dashboards.level_counts(get_content(), band, current_user.school_id, year_group=year_group)
+    label = year_group_label(year_group)
+    if _wants_csv():
+        return csv_response(f"progress-{label}.csv", ["outcome"] + [dashboards.LEVEL_LABELS[lv] for lv in dashboards.LEVELS],
+                            ([o.text] + [counts[o.id][lv] for lv in dashboards.LEVELS] for o in outcomes))
+    chart = charts.stacked_bar([(o.text, dict(counts[o.id])) for o in outcomes], order=list(dashboards.LEVELS),
+                               colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{label}: pupils at each level, by outcome")
+    return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
+                           counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS,
+                           levels=dashboards.LEVELS)
+
+
+def _year_or_404(year_group: int) -> None:
+    if year_group not in YEAR_GROUPS:
+        abort(404)
+    if not current_user.sees_whole_school:
+        classes = db.session.execute(visible_classes(current_user)).scalars().all()
+        if year_group not in {c.year_group for c in classes}:
+            abort(404)
+
+
 # ------------------------------------------------------------- questions
 
 
@@ -75,11 +101,7 @@ def class_questions(class_id: int):
 
 @bp.get("/years/<int:year_group>/questions")
 def year_questions(year_group: int):
-    if year_group not in YEAR_GROUPS:
-        abort(404)
-    classes = db.session.execute(visible_classes(current_user)).scalars().all()
-    if not current_user.sees_whole_school and year_group not in {c.year_group for c in classes}:
-        abort(404)
+    _year_or_404(year_group)
     band = band_for_year_group(year_group)
     stats = dashboards.question_analysis(get_content(), band, current_user.school_id, year_group=year_group)
     return _questions_page(stats, band, year_group_label(year_group), f"questions-{year_group_label(year_group)}.csv")

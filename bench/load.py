@@ -1,0 +1,294 @@
+"""Load harness: classes of pupils on tablets against the real app under
+gunicorn, then its answer throughput against a bare Flask + SQLAlchemy
+"ceiling" app served the same way.
+
+    .venv/bin/python bench/load.py [--seconds 20] [--db sqlite|postgres] [--classes 2] [--workers W]
+                                   [--think-min S --think-max S] [--ceiling-seconds S] [--concurrency C]
+                                   [--double-rate 0.1] [--pg-url URL] [--redis-url URL]
+
+What it does, all on 127.0.0.1:
+
+1. A throw-away database: a temporary SQLite file, or a new PostgreSQL
+   database `quizapp_load_<pid>` next to --pg-url's (dropped at the end;
+   --pg-url-in-place empties --pg-url's own schema instead). Redis db 15 is
+   flushed and holds the rate limits (REDIS_URL).
+2. `flask --app quizapp init-db`, then bench/seed_classes.py: K classes of 30
+   pupils with known picture PINs, each class in its own school, class
+   sign-in opened by its teacher.
+3. The app under gunicorn with gunicorn.conf.py (WEB_CONCURRENCY=W workers,
+   its gthread threads), QUIZAPP_ENV=production, a generated SECRET_KEY,
+   TRUSTED_PROXIES=1. The harness speaks plain HTTP and keeps the app's
+   Secure cookies anyway (see bench/webclient.py); each school's tablets
+   send the school's own X-Forwarded-For address.
+4. Classroom phase (--seconds): every pupil signs in during the first 25% of
+   the run (class code, name, picture PIN), opens a quiz page for the answer
+   token, and answers a question every think-time seconds: --think-min to
+   --think-max, by default 5-20 s for runs of 120 s or more (a real class)
+   and 0.2-1.0 s for shorter runs, so that a 20-second run still sends
+   plenty of answers. 30% of questions are answered wrong first; a share of
+   answers (--double-rate) is sent twice with the same client id, half at
+   the same moment from two connections, half one after the other.
+5. Ceiling phase (--ceiling-seconds, after a 1 s warm-up): C threads
+   (--concurrency, default 2 per gunicorn thread) send answers back to back,
+   first to the app (as the signed-in pupils), then, with the app stopped,
+   to bench/bare_app.py under gunicorn with the same settings and database
+   kind, from the same client code.
+6. Every acknowledged answer (HTTP 200, stored=true) is looked up in the
+   database: each must be there exactly once (likewise the bare app's rows).
+
+The last line reads: ceiling_ratio=<app answers/s / bare inserts/s> errors=<n> lost=<n>
+where errors counts every response that is neither 2xx nor an expected
+redirect (and transport failures, and double submits not flagged as such),
+and lost counts acknowledged answers not stored exactly once.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import secrets
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import checks  # noqa: E402
+import servers  # noqa: E402
+from pupils import AnswerBook, SimPupil, Stats, hammer, specs_from_seed  # noqa: E402
+from webclient import Browser  # noqa: E402
+
+GUNICORN_THREADS = int(os.environ.get("GUNICORN_THREADS", "2"))  # gunicorn.conf.py's default
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Classes of pupils against the real app, and the bare-app ceiling.")
+    parser.add_argument("--seconds", type=float, default=20, help="length of the classroom phase (default 20)")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--classes", type=int, default=2, help="classes of --pupils pupils, one school each (default 2)")
+    parser.add_argument("--pupils", type=int, default=30, help="pupils per class (default 30)")
+    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1,
+                        help="gunicorn workers for both servers (default: gunicorn.conf.py's, CPUs x 2 + 1)")
+    parser.add_argument("--think-min", type=float, help="seconds between a pupil's answers, at least (see above)")
+    parser.add_argument("--think-max", type=float, help="seconds between a pupil's answers, at most")
+    parser.add_argument("--double-rate", type=float, default=0.1, help="share of answers sent twice (default 0.1)")
+    parser.add_argument("--ceiling-seconds", type=float, help="length of each ceiling measurement (default seconds/2, 5-30)")
+    parser.add_argument("--concurrency", type=int, help="client threads in the ceiling phase (default 2 x workers x threads)")
+    parser.add_argument("--pg-url", default=os.environ.get("DATABASE_URL", "").startswith("postgresql") and
+                        os.environ["DATABASE_URL"] or servers.DEFAULT_PG_URL,
+                        help="where PostgreSQL is (its database is left alone unless --pg-url-in-place)")
+    parser.add_argument("--pg-url-in-place", action="store_true", help="use --pg-url's database itself (its schema is dropped)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15", help="rate-limit store, flushed first ('' for none)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep-logs", type=Path, help="copy the gunicorn logs into this folder")
+    args = parser.parse_args(argv)
+    if args.think_min is None or args.think_max is None:
+        default = (5.0, 20.0) if args.seconds >= 120 else (0.2, 1.0)
+        args.think_min = default[0] if args.think_min is None else args.think_min
+        args.think_max = max(args.think_min, default[1] if args.think_max is None else args.think_max)
+    if args.ceiling_seconds is None:
+        args.ceiling_seconds = max(5.0, min(30.0, args.seconds / 2))
+    if args.concurrency is None:
+        args.concurrency = 2 * args.workers * GUNICORN_THREADS
+    for name in ("seconds", "ceiling_seconds"):
+        if not 1 <= getattr(args, name) <= 3600:
+            parser.error(f"--{name.replace('_', '-')} must be between 1 and 3600")
+    return args
+
+
+@contextmanager
+def database(args: argparse.Namespace, folder: Path, name: str):
+    if args.db == "sqlite":
+        yield f"sqlite:///{folder / f'{name}.sqlite'}"
+    elif args.pg_url_in_place:
+        servers.reset_postgres_schema(args.pg_url)
+        yield args.pg_url
+    else:
+        with servers.postgres_database(args.pg_url, f"quizapp_{name}_{os.getpid()}") as url:
+            yield url
+
+
+def flush_redis(url: str) -> str | None:
+    if not url:
+        return None
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_timeout=3)
+        client.flushdb()
+        client.close()
+        return url
+    except Exception as exc:  # noqa: BLE001 - a missing Redis is reported, not fatal
+        print(f"note: Redis at {url} unavailable ({exc}); rate limits stay in each worker's memory")
+        return None
+
+
+# ------------------------------------------------------------------ phases
+
+
+def classroom(args, server: servers.Server, specs, book: AnswerBook, stats: Stats) -> list[SimPupil]:
+    rng = random.Random(args.seed)
+    pupils = [SimPupil(spec, server.port, book, stats, random.Random(rng.random())) for spec in specs]
+    start = time.monotonic() + 0.5
+    deadline = start + args.seconds
+    threads = []
+    for pupil in pupils:
+        at = start + rng.uniform(0, 0.25 * args.seconds)
+        thread = threading.Thread(target=pupil.lesson, args=(at, deadline, (args.think_min, args.think_max), args.double_rate),
+                                  daemon=True)
+        threads.append(thread)
+        thread.start()
+    for thread in threads:
+        thread.join(max(1.0, deadline + 60 - time.monotonic()))
+    return pupils
+
+
+def app_submitters(pupils: list[SimPupil], book: AnswerBook, threads: int, stats: Stats, rng: random.Random) -> list:
+    """One callable per client thread; each thread answers as its own share of the signed-in pupils."""
+    ready = [p for p in pupils if p.token]
+    shares = [ready[n::threads] for n in range(min(threads, len(ready)))]
+
+    def make(share: list[SimPupil]):
+        turn = iter(range(10**9))
+
+        def submit() -> bool:
+            pupil = share[next(turn) % len(share)]
+            pupil.stats = stats
+            module_id, questions = rng.choice(book.modules(pupil.spec.year_group))
+            response = pupil.answer(rng.choice(questions))
+            return response is not None and response.status == 200
+        return submit
+
+    return [make(share) for share in shares]
+
+
+def bare_submitters(port: int, book: AnswerBook, threads: int, stats: Stats, rng: random.Random) -> tuple[list, list, list]:
+    """The same JSON bodies, posted by the same client code, to the bare app's one endpoint."""
+    browsers, acknowledged = [], []
+    lock = threading.Lock()
+
+    def make(browser: Browser):
+        def submit() -> bool:
+            module_id, questions = rng.choice(book.modules(rng.randrange(7)))
+            question = rng.choice(questions)
+            payload = {"module": module_id, "question": question.question_id, "source": "quiz",
+                       "client_id": uuid.uuid4().hex, "token": "x" * 120, "fields": question.right}
+            try:
+                response = browser.post_json("/insert", payload)
+            except OSError as exc:
+                stats.failed("bare", "POST /insert", exc)
+                return False
+            if stats.record("bare", response, {200}) and response.json().get("stored") is True:
+                with lock:
+                    acknowledged.append(payload["client_id"])
+                return True
+            return False
+        return submit
+
+    for _ in range(threads):
+        browsers.append(Browser("127.0.0.1", port, 30, {"X-Forwarded-For": "10.0.0.1"}))
+    return [make(b) for b in browsers], browsers, acknowledged
+
+
+# ------------------------------------------------------------------ report
+
+
+def worker_restarts(server: servers.Server, workers: int) -> int:
+    return max(0, server.worker_boots() - workers)
+
+
+def run(args: argparse.Namespace, folder: Path) -> int:
+    book = AnswerBook()
+    redis_url = flush_redis(args.redis_url)
+    secret = secrets.token_urlsafe(48)
+    rng = random.Random(args.seed + 1)
+    print(f"load: db={args.db} classes={args.classes}x{args.pupils} workers={args.workers}x{GUNICORN_THREADS} threads "
+          f"seconds={args.seconds:g} think={args.think_min:g}-{args.think_max:g}s double_rate={args.double_rate:g} "
+          f"ceiling={args.ceiling_seconds:g}s x {args.concurrency} clients")
+    with database(args, folder, "load") as url:
+        env = servers.app_env(url, secret, redis_url)
+        servers.init_app_db(env)
+        seeded = folder / "classes.json"
+        servers.run_checked([servers.PYTHON, str(servers.BENCH / "seed_classes.py"), "--classes", str(args.classes),
+                             "--pupils", str(args.pupils), "--seed", str(args.seed), "--out", str(seeded)], env)
+        specs = specs_from_seed(json.loads(seeded.read_text()))
+
+        lesson, ours_ceiling = Stats(), Stats()
+        with servers.running("app", servers.APP_SPEC, env, args.workers, folder) as app_server:
+            started = time.monotonic()
+            pupils = classroom(args, app_server, specs, book, lesson)
+            print(f"classroom: {lesson.signed_in}/{len(specs)} pupils signed in; "
+                  f"{lesson.answers_ok} answers acknowledged in {args.seconds:g}s "
+                  f"= {lesson.answers_ok / args.seconds:.1f} answers/s; {lesson.doubles} double submits")
+            for kind in ("answer", "page", "signin"):
+                print("  " + lesson.summary(kind))
+            submitters = app_submitters(pupils, book, args.concurrency, ours_ceiling, rng)
+            ours_n, window = hammer(submitters, args.ceiling_seconds) if submitters else (0, args.ceiling_seconds)
+            ours_rate = ours_n / window
+            clients = len(submitters) or args.concurrency
+            print(f"ceiling, app: {ours_rate:.1f} answers/s with {len(submitters)} clients; {ours_ceiling.summary('answer')}")
+            for pupil in pupils:
+                pupil.close()
+            app_restarts = worker_restarts(app_server, args.workers)
+            elapsed = time.monotonic() - started
+        _keep_log(args, app_server)
+
+        stored = checks.stored_answers(url)
+        acknowledged = set(lesson.acknowledged) | set(ours_ceiling.acknowledged)
+        lost_ours = checks.not_stored_once(acknowledged, stored)
+        first_tries = checks.first_try_problems(url)
+        integrity = checks.sqlite_integrity(url) if args.db == "sqlite" else "n/a"
+
+    with database(args, folder, "bare") as bare_url:
+        bare_env = servers.app_env(bare_url, secret)
+        servers.init_bare_db(bare_env)
+        bare_stats = Stats()
+        with servers.running("bare", servers.BARE_SPEC, bare_env, args.workers, folder) as bare_server:
+            submitters, browsers, bare_acks = bare_submitters(bare_server.port, book, clients, bare_stats, rng)
+            bare_n, window = hammer(submitters, args.ceiling_seconds)
+            for browser in browsers:
+                browser.close()
+            bare_restarts = worker_restarts(bare_server, args.workers)
+        _keep_log(args, bare_server)
+        bare_rate = bare_n / window
+        print(f"ceiling, bare: {bare_rate:.1f} inserts/s with {len(submitters)} clients; {bare_stats.summary('bare')}")
+        lost_bare = checks.not_stored_once(bare_acks, checks.stored_bare_rows(bare_url))
+
+    errors = lesson.errors + ours_ceiling.errors + bare_stats.errors + lesson.double_problems
+    print(f"app: {len(acknowledged)} distinct answers acknowledged, {sum(stored.values())} rows stored, "
+          f"{len(lost_ours)} not stored exactly once; first-try problems: {len(first_tries)}; "
+          f"sqlite integrity: {integrity}; worker restarts: app {app_restarts}, bare {bare_restarts}; "
+          f"app phases took {elapsed:.0f}s")
+    print(f"bare: {len(bare_acks)} acknowledged, {len(lost_bare)} not stored exactly once")
+    statuses = {**{f"app {k}": v for k, v in (lesson.statuses + ours_ceiling.statuses).items()},
+                **{f"bare {k}": v for k, v in bare_stats.statuses.items()}}
+    print("statuses: " + ", ".join(f"{k}={v}" for k, v in sorted(statuses.items(), key=str)))
+    for line in errors[:15]:
+        print("  error: " + line)
+    if len(errors) > 15:
+        print(f"  ... and {len(errors) - 15} more errors")
+    ratio = ours_rate / bare_rate if bare_rate else 0.0
+    print(f"ceiling_ratio={ratio:.2f} errors={len(errors)} lost={len(lost_ours) + len(lost_bare)}")
+    return 0
+
+
+def _keep_log(args, server: servers.Server) -> None:
+    if args.keep_logs:
+        args.keep_logs.mkdir(parents=True, exist_ok=True)
+        (args.keep_logs / server.log_path.name).write_text(server.log_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    with servers.temp_folder("quizapp-load-") as folder:
+        return run(args, folder)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

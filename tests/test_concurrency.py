@@ -1,0 +1,182 @@
+"""Many pupils at once against real multi-worker gunicorn servers.
+
+Each test starts its own servers (gunicorn with gunicorn.conf.py, production
+settings, a shared generated SECRET_KEY) on its own database: a temporary
+SQLite file, or a fresh PostgreSQL database created next to DATABASE_URL's
+(the suite's own database is never touched, since its fixtures empty tables
+between tests). Pupils sign in through the real pages from many threads and
+answer at the same moment, sending some answers twice with the same client id
+(at once, from two connections) and racing two different first tries.
+
+Every acknowledged answer must be stored exactly once, no response may be a
+5xx (or any other unexpected status), a double submit is flagged as a
+duplicate exactly once, each pupil has one first try per question, and an
+SQLite file passes PRAGMA integrity_check.
+
+The simulated pupils, servers and checks live in bench/ and are shared with
+bench/load.py.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import checks  # noqa: E402
+import servers  # noqa: E402
+from pupils import AnswerBook, SimPupil, Stats, specs_from_seed  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+CLASSES = 2
+PUPILS_PER_CLASS = 12
+QUESTIONS_EACH = 6
+DEADLINE_SECONDS = 40  # for the pupils' part of a test; servers and seeding come on top
+
+
+@pytest.fixture(scope="module")
+def book() -> AnswerBook:
+    return AnswerBook()
+
+
+@pytest.fixture
+def postgres_url():
+    """A database of its own on the PostgreSQL server named by DATABASE_URL, dropped afterwards."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        pytest.skip("DATABASE_URL does not point at PostgreSQL")
+    with servers.postgres_database(base, f"quizapp_concurrency_{os.getpid()}") as url:
+        yield url
+
+
+def _prepare(url: str, folder: Path) -> tuple[dict, list]:
+    env = servers.app_env(url)
+    servers.init_app_db(env)
+    out = folder / "classes.json"
+    servers.run_checked([servers.PYTHON, str(BENCH / "seed_classes.py"), "--classes", str(CLASSES),
+                         "--pupils", str(PUPILS_PER_CLASS), "--out", str(out)], env)
+    import json
+
+    return env, specs_from_seed(json.loads(out.read_text()))
+
+
+def _busy_pupil(pupil: SimPupil, book: AnswerBook, go: threading.Event, answer_port: int | None = None) -> None:
+    """Sign in, then answer a module's questions: every other one sent twice at once,
+    one sent twice in a row, and one question answered twice at the same moment.
+
+    With answer_port, the pupil signs in on one server and then carries on through
+    the other; the second copy of each twin request goes back to the first server."""
+    if not go.wait(30) or not pupil.sign_in():
+        return
+    twin_port = None
+    if answer_port is not None:
+        twin_port = pupil.browser.port
+        pupil.browser = _switch_server(pupil, answer_port)
+    module_id, questions = book.modules(pupil.spec.year_group)[pupil.spec.pupil_id % 3]
+    if not pupil.open_quiz(module_id):
+        return
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    for n, question in enumerate(questions[:QUESTIONS_EACH]):
+        if time.monotonic() > deadline:
+            pupil.stats.errors.append(f"pupil {pupil.spec.pupil_id} ran out of time")
+            return
+        if n == 0:
+            pupil.race_first_tries(question, twin_port)
+        elif n % 2:
+            pupil.double_submit(question, right=True, concurrent=True, other_port=twin_port)
+        elif n == 2:
+            pupil.double_submit(question, right=False, concurrent=False)
+        else:
+            pupil.answer(question, right=True)
+
+
+def _switch_server(pupil: SimPupil, port: int):
+    """The same tablet (same cookies) now talks to the other server: it is still signed in there."""
+    other = pupil.browser.sibling(port)
+    pupil.stats.record("switch", other.get("/pupil/"), {200})
+    pupil.browser.close()
+    return other
+
+
+def _crowd(specs, book: AnswerBook, ports: list[int], stats: Stats) -> list[SimPupil]:
+    """Every pupil in their own thread, all let go at once; with two servers, each pupil
+    signs in on one and answers through the other (their twin requests go back to the first)."""
+    go = threading.Event()
+    pupils, threads = [], []
+    for n, spec in enumerate(specs):
+        home = ports[n % len(ports)]
+        other = ports[(n + 1) % len(ports)] if len(ports) > 1 else None
+        pupil = SimPupil(spec, home, book, stats, random.Random(n), timeout=20)
+        pupils.append(pupil)
+        threads.append(threading.Thread(target=_busy_pupil, args=(pupil, book, go, other), daemon=True))
+    for thread in threads:
+        thread.start()
+    go.set()
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS + 30)
+    for pupil in pupils:
+        pupil.close()
+    assert not any(t.is_alive() for t in threads), "some pupils were still busy at the deadline"
+    return pupils
+
+
+def _assert_all_stored_once(url: str, specs, stats: Stats) -> None:
+    assert stats.errors == [], stats.errors[:10]
+    assert stats.five_hundreds() == 0, stats.statuses
+    assert stats.signed_in == len(specs)
+    assert stats.double_problems == []
+    assert stats.doubles >= len(specs) * (QUESTIONS_EACH // 2)
+    stored = checks.stored_answers(url)
+    assert checks.not_stored_once(stats.acknowledged, stored) == []
+    assert sum(stored.values()) == len(stats.acknowledged), "rows that were never acknowledged"
+    # Each race (2 answers), each double (1 row) and each plain answer was acknowledged.
+    assert len(stats.acknowledged) == len(specs) * (QUESTIONS_EACH + 1)
+    assert checks.first_try_problems(url) == []
+
+
+def _run_on(env: dict, specs, book: AnswerBook, folder: Path, servers_count: int, workers: int) -> Stats:
+    """Start the servers (all at once), let the crowd loose, always stop them."""
+    started = []
+    try:
+        for n in range(servers_count):
+            started.append(servers.launch_gunicorn(f"app{n}", servers.APP_SPEC, env, workers, folder))
+        for server in started:
+            servers.wait_ready(server, seconds=60)
+        stats = Stats()
+        _crowd(specs, book, [server.port for server in started], stats)
+        return stats
+    finally:
+        for server in started:
+            servers.stop(server)
+
+
+def test_many_pupils_at_once_on_sqlite(tmp_path, book):
+    url = servers.sqlite_url(tmp_path)
+    env, specs = _prepare(url, tmp_path)
+    stats = _run_on(env, specs, book, tmp_path, servers_count=1, workers=3)
+    _assert_all_stored_once(url, specs, stats)
+    assert checks.sqlite_integrity(url) == "ok"
+
+
+def test_many_pupils_at_once_on_postgresql(tmp_path, book, postgres_url):
+    env, specs = _prepare(postgres_url, tmp_path)
+    stats = _run_on(env, specs, book, tmp_path, servers_count=1, workers=3)
+    _assert_all_stored_once(postgres_url, specs, stats)
+
+
+def test_two_servers_on_one_postgresql_database(tmp_path, book, postgres_url):
+    """Sessions are cookies plus database rows and the secret key is shared, so a pupil
+    signed in on one server carries on through the other, and a double submit that
+    reaches both servers at once is still stored once."""
+    env, specs = _prepare(postgres_url, tmp_path)
+    stats = _run_on(env, specs, book, tmp_path, servers_count=2, workers=2)
+    _assert_all_stored_once(postgres_url, specs, stats)
+    assert len(stats.latencies["switch"]) == len(specs), "every pupil went on through the other server"
