@@ -134,3 +134,19 @@ def world(app) -> World:
 @pytest.fixture
 def auth(client, world) -> Auth:
     return Auth(client, world)
+
+
+@pytest.fixture
+def year6(app, world):
+    """A Year 6 class and pupil in school one, for the 9-11 band: (class id, pupil id)."""
+    from quizapp.models import Pupil, SchoolClass
+
+    with app.app_context():
+        c = SchoolClass(school_id=world.one.school_id, name="Otters", year_group=6)
+        db.session.add(c)
+        db.session.flush()
+        p = Pupil(school_id=world.one.school_id, class_id=c.id, first_name="Zoë", last_initial="K", year_group=6, pin="cat-dog-sun")
+        db.session.add(p)
+        db.session.commit()
+        world.one.pins[p.id] = p.pin
+        return c.id, p.id

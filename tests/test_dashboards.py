@@ -160,8 +160,6 @@ def test_tallies_follow_answers_and_the_year_summary_counts_levels(app, client, 
             assert counts[o.id]["secure"] == total[o.id]
         assert pupils == 11  # ten seeded and Chloe in Badgers
         # Rebuilding from the answers gives the same tallies as keeping them up to date.
-        from quizapp.models import OutcomeTally
-
         before = sorted(db.session.execute(select_tallies()).all())
         rebuild_tallies(content, world.one.school_id)
         assert sorted(db.session.execute(select_tallies()).all()) == before

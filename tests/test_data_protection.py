@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
 from helpers import post
 from quizapp.extensions import db
-from quizapp.models import Answer, AuthSession, Concern, ModuleProgress, Pupil, now_utc
+from quizapp.models import Answer, Concern, ModuleProgress, Pupil, now_utc
 
 
 def _give_pupil_a_history(app, client, auth, world):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from helpers import post
 from quizapp.content import get_content
 from quizapp.extensions import db
-from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
+from quizapp.models import Answer, Pupil
 from solver import right_fields, wrong_fields
 
 TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')
@@ -28,19 +28,6 @@ def _answer(client, token, module_id, question, fields, client_id=None, source="
     return client.post("/pupil/api/answer", data=json.dumps(payload), content_type="application/json",
                        headers={"Accept": "application/json"})
 
-
-@pytest.fixture
-def year6(app, world):
-    """A Year 6 class and pupil in school one, for the 9-11 band."""
-    with app.app_context():
-        c = SchoolClass(school_id=world.one.school_id, name="Otters", year_group=6)
-        db.session.add(c)
-        db.session.flush()
-        p = Pupil(school_id=world.one.school_id, class_id=c.id, first_name="Zoë", last_initial="K", year_group=6, pin="cat-dog-sun")
-        db.session.add(p)
-        db.session.commit()
-        world.one.pins[p.id] = p.pin
-        return c.id, p.id
 
 
 def _sign_in_band(auth, world, band, year6):

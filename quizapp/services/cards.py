@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import resvg_py
-import segno
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from ..models import PIN_LENGTH, Pupil, SchoolClass
-from ..paths import asset_dir, font_file
+from .drawing import font as _font
+from .drawing import qr_image as _qr_image
+from .drawing import wrap as _wrap
+from ..paths import asset_dir
 
 DPI = 150
 PAGE_W, PAGE_H = 1240, 1754  # A4 portrait at 150 dpi: small files, sharp enough for big pictures
@@ -118,14 +120,6 @@ def _instructions(draw: ImageDraw.ImageDraw, top: int, pupil_count: int) -> None
         y += 44
 
 
-def _qr_image(url: str, size: int) -> Image.Image:
-    """A QR code at most `size` pixels wide, with whole pixels per module so it scans reliably."""
-    modules = list(segno.make(url, error="m", micro=False).matrix_iter(scale=1, border=4))
-    count = len(modules)
-    image = Image.new("1", (count, count), 1)
-    image.putdata([0 if dark else 1 for row in modules for dark in row])
-    scale = max(1, size // count)
-    return image.resize((count * scale, count * scale), Image.Resampling.NEAREST)
 
 
 # --- the card pages --------------------------------------------------------
@@ -211,10 +205,6 @@ def _picture(name: str, size: int) -> Image.Image | None:
 
 # --- text ------------------------------------------------------------------
 
-@lru_cache(maxsize=64)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    # DejaVu Sans ships with the package: it draws accented names (Zoë, Łukasz).
-    return ImageFont.truetype(str(font_file()), size=size)
 
 
 def _printable(text: str) -> str:
@@ -247,25 +237,6 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, height: int, largest:
             return lines, _font(size)
     return _wrap(text, _font(12), width), _font(12)
 
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy wrapping by words; a word wider than the box is broken between letters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if font.getlength(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = ""
-        for ch in word:
-            if current and font.getlength(current + ch) > width:
-                lines.append(current)
-                current = ""
-            current += ch
-    return lines + [current] if current else lines
 
 
 def _plural(count: int, word: str) -> str:

@@ -16,13 +16,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from ..models import Pupil, School, now_utc
-from ..paths import font_file
+from .drawing import font as _font
+from .drawing import qr_image as _qr_image
+from .drawing import wrap as _wrap
 from .parent_links import find_code, last_day
 
 DPI = 150
@@ -137,22 +137,10 @@ def _qr_block(page: Image.Image, draw: ImageDraw.ImageDraw, top: int, url: str, 
     _lines(draw, x, y + 10, url, _font(26), GREY, width=PAGE_W - MARGIN - x)
 
 
-def _qr_image(url: str, size: int) -> Image.Image:
-    """A QR code at most `size` pixels wide, with whole pixels per module so it scans reliably."""
-    modules = list(segno.make(url, error="m", micro=False).matrix_iter(scale=1, border=4))
-    count = len(modules)
-    image = Image.new("1", (count, count), 1)
-    image.putdata([0 if dark else 1 for row in modules for dark in row])
-    scale = max(1, size // count)
-    return image.resize((count * scale, count * scale), Image.Resampling.NEAREST)
 
 
 # --- text -------------------------------------------------------------------
 
-@lru_cache(maxsize=32)
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    # DejaVu Sans ships with the package: it draws accented names (Zoë, Łukasz).
-    return ImageFont.truetype(str(font_file(bold)), size=size)
 
 
 def _fitted(draw: ImageDraw.ImageDraw, y: int, text: str, largest: int, fill, bold: bool = False, smallest: int = 30) -> int:
@@ -171,21 +159,3 @@ def _lines(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, font: ImageFont
     return y
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy wrapping by words; a word wider than the line (a long web address) is broken between letters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if font.getlength(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = ""
-        for ch in word:
-            if current and font.getlength(current + ch) > width:
-                lines.append(current)
-                current = ""
-            current += ch
-    return lines + [current] if current else lines

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from browser_support import check_axe, sign_in_pupil, wait_until
 from quizapp.content import get_content
 from quizapp.extensions import db
-from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
+from quizapp.models import Answer, ModuleProgress
 from solver import right_fields, safe_path
 
 pytestmark = pytest.mark.browser
@@ -47,17 +47,6 @@ def expect_good_feedback(page):
     feedback = page.locator(".question-form .feedback")
     expect(feedback).to_have_class(re.compile("feedback--good"), timeout=10000)
 
-
-@pytest.fixture
-def year6(app, world):
-    with app.app_context():
-        c = SchoolClass(school_id=world.one.school_id, name="Otters", year_group=6)
-        db.session.add(c)
-        db.session.flush()
-        p = Pupil(school_id=world.one.school_id, class_id=c.id, first_name="Zoë", last_initial="K", year_group=6, pin="cat-dog-sun")
-        db.session.add(p)
-        db.session.commit()
-        return c.id, p.id
 
 
 MODULES = {"4-7": "passwords-4-7", "7-9": "friends-and-privacy-7-9", "9-11": "age-limits-9-11"}
