@@ -34,7 +34,11 @@ def is_platform_admin(who) -> bool:
     return not is_pupil(who) and who.is_platform_admin
 
 
-def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exempt: set[str] | None = None) -> None:
+def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exempt: set[str] | None = None,
+          refuse: int = 403) -> None:
+    """`refuse` is the answer for someone signed in but not allowed: 403, or
+    404 where even the existence of a record must not show (safeguarding)."""
+
     @bp.before_request
     def _guard():
         if exempt and request.endpoint in exempt:
@@ -42,7 +46,7 @@ def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exe
         if not current_user.is_authenticated:
             return redirect(url_for(signin_endpoint, next=request.full_path.rstrip("?")))
         if not check(current_user):
-            abort(403)
+            abort(refuse)
         return None
 
 

@@ -13,9 +13,9 @@ STAFF_OK = {"teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "other
 NOT_STAFF = {"pupil": 403, "parent": 403, "platform": 403, "anon": 302}
 PUPIL_ONLY = {"pupil": 200, "anon": 302, "*": 403}
 # Safeguarding: only DSLs, and only their own school's concerns.
-DSL_ONLY = {"dsl": 200, "other_dsl": 200, "anon": 302, "*": 403}
-DSL_RECORD = {"dsl": 200, "other_dsl": 404, "anon": 302, "*": 403}
-DSL_CHANGE = {"dsl": 302, "other_dsl": 404, "anon": 302, "*": 403}
+DSL_ONLY = {"dsl": 200, "other_dsl": 200, "anon": 302, "*": 404}
+DSL_RECORD = {"dsl": 200, "other_dsl": 404, "anon": 302, "*": 404}
+DSL_CHANGE = {"dsl": 302, "other_dsl": 404, "anon": 302, "*": 404}
 CLASS_A_CHANGE = {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
 CLASS_A_VIEW = {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
 ADMIN_ONLY = {"admin": 200, "teacher_a": 403, "teacher_b": 403, "dsl": 403, "other_school": 403, "other_dsl": 403, **NOT_STAFF}

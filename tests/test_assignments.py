@@ -52,3 +52,11 @@ def test_removing_an_assignment(app, client, auth, world):
     post(client, f"/teacher/assignments/{world.one.assignment}/remove", token_from="/teacher/assignments")
     with app.app_context():
         assert db.session.get(Assignment, world.one.assignment) is None
+
+
+def test_the_whole_sequence_for_a_class(app, client, auth, world):
+    auth.adult(world.one.emails["teacher_a"])
+    post(client, "/teacher/assignments", {"target": f"c{world.one.class_a}", "whole_sequence": "y"}, token_from="/teacher/assignments")
+    with app.app_context():
+        rows = db.session.execute(select(Assignment.module_id).where(Assignment.class_id == world.one.class_a)).scalars().all()
+        assert len(set(rows)) == 8 and all(r.endswith("-4-7") for r in rows)

@@ -17,7 +17,7 @@ from ..models import STATUSES
 from ..services import concerns as service
 
 bp = Blueprint("safeguarding", __name__)
-guard(bp, is_dsl)
+guard(bp, is_dsl, refuse=404)  # nobody else learns that a concern exists
 
 
 class NoteForm(FlaskForm):

@@ -1,7 +1,7 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,6 +14,7 @@ class MultiCheckboxField(SelectMultipleField):
 class AssignmentForm(FlaskForm):
     target = SelectField("Who is it for?", validators=[DataRequired(message="Choose a class or a year group.")])
     topics = MultiCheckboxField("Which topics?", description="Each topic is set at the right level for the pupils' age.")
+    whole_sequence = BooleanField("The whole sequence: all eight topics, in order")
     start_on = DateField("Start (optional)", validators=[Optional()])
     due_on = DateField("Finish by (optional)", validators=[Optional()])
 

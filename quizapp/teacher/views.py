@@ -105,7 +105,8 @@ def assignments():
     if form.validate_on_submit():
         target, year_group = targets[form.target.data]
         band = band_for_year_group(year_group)
-        module_ids = [f"{topic}-{band}" for topic in form.topics.data]
+        topics = [t.id for t in get_content().topics] if form.whole_sequence.data else form.topics.data
+        module_ids = [f"{topic}-{band}" for topic in topics]
         try:
             made = assign_service.assign(current_user, target, year_group, module_ids, form.start_on.data, form.due_on.data)
         except assign_service.AssignmentError as exc:
