@@ -57,8 +57,8 @@ def _signed_in() -> bool:
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Only follow `next` to a path on this site (never to another host)."""
-    if not target:
-        return fallback
+    if not target or len(target) > 2000 or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return fallback  # control characters could split the Location header
     target = target.strip()
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

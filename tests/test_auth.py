@@ -110,3 +110,8 @@ def test_sign_in_form_errors_are_friendly(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Enter your email address." in page and "Enter your password." in page
+
+
+def test_next_with_control_characters_falls_back_home(client, world):
+    r = post(client, "/signin", {"email": world.one.emails["teacher_a"], "password": PASSWORD, "next": "/\r\nSet-Cookie: x=1"})
+    assert r.status_code == 302 and r.headers["Location"] == "/teacher/"
