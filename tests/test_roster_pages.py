@@ -77,7 +77,10 @@ def test_add_edit_move_and_archive_a_pupil(app, client, auth, world):
         maya = db.session.get(Pupil, maya_id)
         assert maya.class_id == world.one.class_b and maya.year_group == 4 and maya.archived_at is not None
     client.get(f"/teacher/classes/{world.one.class_b}")  # shows (and so clears) the flash message
-    assert "Maya K." not in client.get(f"/teacher/classes/{world.one.class_b}").get_data(as_text=True)
+    page = client.get(f"/teacher/classes/{world.one.class_b}").get_data(as_text=True)
+    roster = page.split("Pupils who have left")[0]
+    assert "Maya K." not in roster  # off the class list...
+    assert f'/teacher/pupils/{maya_id}">Maya K.</a>, left' in page  # ...but still reachable, e.g. to export or erase
 
 
 def test_a_teacher_cannot_move_a_pupil_into_another_schools_class(client, auth, world):

@@ -57,19 +57,32 @@ def export_pupil(pupil: Pupil) -> dict:
             "class": pupil.school_class.name,
             "picture_pin": pupil.pin,
             "settings": {"text_size": pupil.text_size, "dyslexia_font": pupil.dyslexia_font, "high_contrast": pupil.high_contrast},
+            "picture_pin_wrong_tries": pupil.pin_failures,
+            "picture_pin_resting_until": _iso(pupil.pin_locked_until),
             "created_at": _iso(pupil.created_at),
             "archived_at": _iso(pupil.archived_at),
         },
+        "outcomes": [
+            {"outcome": t.outcome_id, "first_tries": t.tried, "right_first_time": t.right_first_time}
+            for t in db.session.execute(select(OutcomeTally).where(OutcomeTally.pupil_id == pupil.id)).scalars()
+        ],
         "modules": [
-            {"module": p.module_id, "started_at": _iso(p.started_at), "lesson_finished_at": _iso(p.lesson_done_at),
+            {"module": p.module_id, "started_at": _iso(p.started_at), "lesson_step": p.lesson_step,
+             "quiz_position": p.quiz_position, "lesson_finished_at": _iso(p.lesson_done_at),
              "completed_at": _iso(p.completed_at)} for p in progress
         ],
         "answers": [
             {"module": a.module_id, "question": a.question_id, "content_version": a.content_version, "source": a.source,
-             "response": a.response, "correct": a.correct, "first_try": a.first_try, "at": _iso(a.created_at)} for a in answers
+             "response": a.response, "correct": a.correct, "score": a.score, "first_try": a.first_try,
+             "at": _iso(a.created_at)} for a in answers
         ],
         "sign_ins": [{"started_at": _iso(s.created_at), "ended_at": _iso(s.ended_at)} for s in sessions],
         "linked_parent_accounts": parents,
+        "parent_letter_codes": [
+            {"issued_at": _iso(c.created_at), "expires_at": _iso(c.expires_at), "used_at": _iso(c.used_at),
+             "revoked_at": _iso(c.revoked_at)}
+            for c in db.session.execute(select(ParentLinkCode).where(ParentLinkCode.pupil_id == pupil.id)).scalars()
+        ],
         "safeguarding_records": (
             f"{concerns} concern(s) raised by this pupil are held by the designated safeguarding lead "
             "under the school's child protection policy." if concerns else "None."

@@ -45,10 +45,14 @@ def class_page(class_id: int):
     pupils = db.session.execute(
         select(Pupil).where(Pupil.class_id == school_class.id, Pupil.archived_at.is_(None)).order_by(Pupil.first_name)
     ).scalars().all()
+    left = db.session.execute(
+        select(Pupil).where(Pupil.class_id == school_class.id, Pupil.archived_at.is_not(None)).order_by(Pupil.first_name)
+    ).scalars().all()
     return render_template(
         "teacher/class.html",
         school_class=school_class,
         pupils=pupils,
+        left=left,
         signin=ps.current_signin(school_class),
         form=FlaskForm(),
         is_locked=ps.is_locked,

@@ -24,13 +24,15 @@
   var synth = window.speechSynthesis;
   var speaking = null; // {button, target, original}
 
-  // Prefer a voice that runs on the device itself (localService), so the
-  // words read out (which may include a child's first name) stay on the tablet.
+  // Prefer an English voice, and among those one that runs on the device
+  // itself (localService), so the words read out (which may include a
+  // child's first name) stay on the tablet where it can.
   function pickVoice() {
     var voices = synth.getVoices();
     var scored = voices.map(function (voice) {
       var lang = (voice.lang || "").toLowerCase().replace("_", "-");
-      var score = (voice.localService ? 4 : 0) + (lang === "en-gb" ? 2 : lang.indexOf("en") === 0 ? 1 : 0);
+      // English first (British best), then on the device rather than online.
+      var score = (lang === "en-gb" ? 4 : lang.indexOf("en") === 0 ? 2 : 0) + (voice.localService ? 1 : 0);
       return { voice: voice, score: score };
     });
     scored.sort(function (a, b) { return b.score - a.score; });
