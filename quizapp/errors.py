@@ -41,4 +41,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+
+        db.session.rollback()  # the error page must not trip over a failed transaction
         return render_error(500)
+
+    @app.before_request
+    def _refuse_nul_characters():
+        """A NUL character is never real input, and PostgreSQL refuses it in text."""
+        values = list(request.args.values())
+        if request.form:
+            values += [v for _, v in request.form.items(multi=True)]
+        if any("\x00" in value for value in values):
+            return render_error(400, "Some of the text sent could not be read. Please type it again.")
+        return None

@@ -33,7 +33,7 @@ def make(pupil_id: int, school_id: int) -> str:
 
 
 def read(token: str | None) -> TokenData | None:
-    if not token or len(token) > 500:
+    if not isinstance(token, str) or not token or len(token) > 500:
         return None
     try:
         data = _serializer().loads(token, max_age=MAX_AGE_SECONDS)

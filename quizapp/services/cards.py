@@ -208,8 +208,9 @@ def _picture(name: str, size: int) -> Image.Image | None:
 
 
 def _printable(text: str) -> str:
-    """Names as written, composed (NFC) so accents typed separately draw as one letter."""
-    return unicodedata.normalize("NFC", text)
+    """Names as written, composed (NFC) so accents typed separately draw as one
+    letter; control characters (which the text layout cannot draw) become spaces."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in unicodedata.normalize("NFC", text))
 
 
 def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, size: int, fill, bold: bool = False) -> int:

@@ -254,7 +254,8 @@ def parse_first_name(raw: str) -> str:
     if not _is_name(name):
         raise RosterError(f"First name '{_shown(name)}' may only use letters, spaces, hyphens and apostrophes.")
     # Exports are often in capitals; anything else is kept as the school wrote it.
-    return name.title() if name.isupper() else name
+    titled = name.title() if name.isupper() else name
+    return titled if len(titled) <= MAX_FIRST_NAME else name  # some letters grow when re-cased (İ)
 
 
 def parse_last_initial(raw: str) -> str:

@@ -41,12 +41,20 @@ class PupilForm(FlaskForm):
 
     def clean_first_name(self) -> str:
         name = self.first_name.data.strip()
-        return name.title() if name.isupper() else name
+        titled = name.title() if name.isupper() else name
+        return titled if len(titled) <= 40 else name  # some letters grow when re-cased (İ)
 
     def clean_initial(self) -> str:
-        return self.last_name.data.strip()[0].upper()
+        letter = self.last_name.data.strip()[0]
+        upper = letter.upper()
+        return upper if len(upper) == 1 else letter  # 'ß'.upper() is 'SS'
+
 
 
 class ClassForm(FlaskForm):
     name = StringField("Class name", validators=[DataRequired(message="Give the class a name."), Length(max=60)])
     year_group = SelectField("Year group", validators=[DataRequired()])
+
+    def validate_name(self, field):
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in field.data):
+            raise ValidationError("Use letters, digits and spaces in the class name.")

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..content import get_content
+from ..downloads import attachment
 from ..extensions import db
 from ..models import YEAR_GROUPS, Answer, ModuleProgress, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
@@ -34,8 +35,7 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
 
 
 def _cell(value):
@@ -177,7 +177,7 @@ def coverage():
     topics, strands = dashboards.coverage(get_content(), current_user.school_id, year_group=year_group)
     scope = year_group_label(year_group) if year_group is not None else "Whole school"
     if _wants_csv():
-        kind = request.args.get("by", "topic")
+        kind = "strand" if request.args.get("by") == "strand" else "topic"
         rows = strands if kind == "strand" else topics
         return csv_response(f"coverage-{kind}-{scope}.csv", [kind, "pupils", "finished", "percent"],
                             ((r.label, r.pupils, r.done, r.percent) for r in rows))

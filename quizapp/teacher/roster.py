@@ -13,6 +13,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange
 from sqlalchemy import select
 
+from ..downloads import attachment
 from ..extensions import db
 from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil, SchoolClass, User, now_utc
@@ -180,7 +181,7 @@ def class_teachers(class_id: int):
         select(User).where(User.school_id == current_user.school_id, User.is_teacher.is_(True)).order_by(User.name)).scalars())
     form = FlaskForm()
     if form.validate_on_submit():
-        chosen = {int(v) for v in request.form.getlist("teacher") if v.isdigit()}
+        chosen = {int(v) for v in request.form.getlist("teacher") if v.isascii() and v.isdecimal()}
         for teacher in staff:
             linked = school_class in teacher.classes
             if teacher.id in chosen and not linked:
@@ -210,7 +211,7 @@ def class_cards(class_id: int, kind: str):
     else:
         body, mime = cards.class_cards_png(school_class, pupils, signin_url), "image/png"
     return body, 200, {"Content-Type": mime,
-                       "Content-Disposition": f'inline; filename="sign-in-cards-{school_class.name.lower().replace(" ", "-")}.{kind}"'}
+                       "Content-Disposition": attachment(f"sign-in-cards-{school_class.name.lower()}.{kind}", inline=True)}
 
 
 # --------------------------------------------------------- data protection
@@ -230,7 +231,7 @@ def export_pupil(pupil_id: int):
 
     pupil = pupil_for_staff_or_404(current_user, pupil_id)
     response = jsonify(data_protection.export_pupil(pupil))
-    response.headers["Content-Disposition"] = f'attachment; filename="pupil-{pupil.id}.json"'
+    response.headers["Content-Disposition"] = attachment(f"pupil-{pupil.id}.json")
     return response
 
 
