@@ -2,9 +2,10 @@
 gunicorn, then its answer throughput against a bare Flask + SQLAlchemy
 "ceiling" app served the same way.
 
-    .venv/bin/python bench/load.py [--seconds 20] [--db sqlite|postgres] [--classes 2] [--workers W]
-                                   [--think-min S --think-max S] [--ceiling-seconds S] [--concurrency C]
-                                   [--double-rate 0.1] [--pg-url URL] [--redis-url URL]
+    .venv/bin/python bench/load.py [--seconds 20] [--db sqlite|postgres] [--classes 2] [--pupils 30]
+                                   [--workers W] [--threads T] [--think-min S --think-max S]
+                                   [--double-rate 0.1] [--ceiling-seconds S] [--concurrency C]
+                                   [--pg-url URL [--pg-url-in-place]] [--redis-url URL] [--seed N] [--keep-logs DIR]
 
 What it does, all on 127.0.0.1:
 
@@ -39,7 +40,10 @@ What it does, all on 127.0.0.1:
 The last line reads: ceiling_ratio=<app answers/s / bare inserts/s> errors=<n> lost=<n>
 where errors counts every response that is neither 2xx nor an expected
 redirect (and transport failures, and double submits not flagged as such),
-and lost counts acknowledged answers not stored exactly once.
+and lost counts acknowledged answers not stored exactly once. The exit
+status is 1 when errors or lost is not 0. It also prints the CPU time the
+servers' processes spent per request (from /proc) for both apps: their
+ratio is what ceiling_ratio would be if CPU were the only limit.
 """
 from __future__ import annotations
 
@@ -53,7 +57,9 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,10 +67,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import checks  # noqa: E402
 import servers  # noqa: E402
-from pupils import AnswerBook, SimPupil, Stats, hammer, specs_from_seed  # noqa: E402
-from webclient import Browser  # noqa: E402
+from pupils import AnswerBook, Hammered, SimPupil, Stats, hammer, specs_from_seed  # noqa: E402
+from webclient import TRANSPORT_ERRORS, Browser  # noqa: E402
 
-GUNICORN_THREADS = int(os.environ.get("GUNICORN_THREADS", "2"))  # gunicorn.conf.py's default
+DEFAULT_THREADS = 2  # gunicorn.conf.py's default (GUNICORN_THREADS)
+
+
+def _default_pg_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else servers.DEFAULT_PG_URL
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,14 +86,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pupils", type=int, default=30, help="pupils per class (default 30)")
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1,
                         help="gunicorn workers for both servers (default: gunicorn.conf.py's, CPUs x 2 + 1)")
-    parser.add_argument("--think-min", type=float, help="seconds between a pupil's answers, at least (see above)")
-    parser.add_argument("--think-max", type=float, help="seconds between a pupil's answers, at most")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help="gthread threads per worker for both servers (default: gunicorn.conf.py's, 2)")
+    parser.add_argument("--think-min", type=float, help="seconds between a pupil's answers, at least (default 0.2; 5 when --seconds >= 120)")
+    parser.add_argument("--think-max", type=float, help="seconds between a pupil's answers, at most (default 1.0; 20 when --seconds >= 120)")
     parser.add_argument("--double-rate", type=float, default=0.1, help="share of answers sent twice (default 0.1)")
     parser.add_argument("--ceiling-seconds", type=float, help="length of each ceiling measurement (default seconds/2, 5-30)")
     parser.add_argument("--concurrency", type=int, help="client threads in the ceiling phase (default 2 x workers x threads)")
-    parser.add_argument("--pg-url", default=os.environ.get("DATABASE_URL", "").startswith("postgresql") and
-                        os.environ["DATABASE_URL"] or servers.DEFAULT_PG_URL,
-                        help="where PostgreSQL is (its database is left alone unless --pg-url-in-place)")
+    parser.add_argument("--pg-url", default=_default_pg_url(),
+                        help="where PostgreSQL is: DATABASE_URL if it is PostgreSQL, else the local 'test' database "
+                             "(that database itself is left alone unless --pg-url-in-place)")
     parser.add_argument("--pg-url-in-place", action="store_true", help="use --pg-url's database itself (its schema is dropped)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15", help="rate-limit store, flushed first ('' for none)")
     parser.add_argument("--seed", type=int, default=2026)
@@ -95,7 +108,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.ceiling_seconds is None:
         args.ceiling_seconds = max(5.0, min(30.0, args.seconds / 2))
     if args.concurrency is None:
-        args.concurrency = 2 * args.workers * GUNICORN_THREADS
+        args.concurrency = 2 * args.workers * args.threads
+    for url in (args.pg_url, args.redis_url):
+        if url and not servers.is_loopback_url(url):
+            parser.error(f"only 127.0.0.1 may be used: {url}")
     for name in ("seconds", "ceiling_seconds"):
         if not 1 <= getattr(args, name) <= 3600:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and 3600")
@@ -150,8 +166,9 @@ def classroom(args, server: servers.Server, specs, book: AnswerBook, stats: Stat
 
 
 def app_submitters(pupils: list[SimPupil], book: AnswerBook, threads: int, stats: Stats, rng: random.Random) -> list:
-    """One callable per client thread; each thread answers as its own share of the signed-in pupils."""
-    ready = [p for p in pupils if p.token]
+    """One callable per client thread; each thread answers as its own share of the signed-in pupils
+    (pupils the lesson left without an answer token, in a very short run, get one first)."""
+    ready = [p for p in pupils if p.get_ready()]
     shares = [ready[n::threads] for n in range(min(threads, len(ready)))]
 
     def make(share: list[SimPupil]):
@@ -160,9 +177,9 @@ def app_submitters(pupils: list[SimPupil], book: AnswerBook, threads: int, stats
         def submit() -> bool:
             pupil = share[next(turn) % len(share)]
             pupil.stats = stats
-            module_id, questions = rng.choice(book.modules(pupil.spec.year_group))
+            _, questions = rng.choice(book.modules(pupil.spec.year_group))
             response = pupil.answer(rng.choice(questions))
-            return response is not None and response.status == 200
+            return response is not None and response.status == 200 and response.json().get("stored") is True
         return submit
 
     return [make(share) for share in shares]
@@ -181,7 +198,7 @@ def bare_submitters(port: int, book: AnswerBook, threads: int, stats: Stats, rng
                        "client_id": uuid.uuid4().hex, "token": "x" * 120, "fields": question.right}
             try:
                 response = browser.post_json("/insert", payload)
-            except OSError as exc:
+            except TRANSPORT_ERRORS as exc:
                 stats.failed("bare", "POST /insert", exc)
                 return False
             if stats.record("bare", response, {200}) and response.json().get("stored") is True:
@@ -196,21 +213,33 @@ def bare_submitters(port: int, book: AnswerBook, threads: int, stats: Stats, rng
     return [make(b) for b in browsers], browsers, acknowledged
 
 
-# ------------------------------------------------------------------ report
+# ------------------------------------------------------------------ runs
 
 
-def worker_restarts(server: servers.Server, workers: int) -> int:
-    return max(0, server.worker_boots() - workers)
+@dataclass
+class AppRun:
+    lesson: Stats
+    ceiling: Stats
+    hammered: Hammered
+    clients: int
+    acknowledged: set
+    stored: Counter
+    lost: list
+    first_try_problems: list
+    integrity: str
+    restarts: int
 
 
-def run(args: argparse.Namespace, folder: Path) -> int:
-    book = AnswerBook()
-    redis_url = flush_redis(args.redis_url)
-    secret = secrets.token_urlsafe(48)
-    rng = random.Random(args.seed + 1)
-    print(f"load: db={args.db} classes={args.classes}x{args.pupils} workers={args.workers}x{GUNICORN_THREADS} threads "
-          f"seconds={args.seconds:g} think={args.think_min:g}-{args.think_max:g}s double_rate={args.double_rate:g} "
-          f"ceiling={args.ceiling_seconds:g}s x {args.concurrency} clients")
+@dataclass
+class BareRun:
+    stats: Stats
+    hammered: Hammered
+    acknowledged: list
+    lost: list
+    restarts: int
+
+
+def run_app(args, folder: Path, book: AnswerBook, secret: str, redis_url: str | None) -> AppRun:
     with database(args, folder, "load") as url:
         env = servers.app_env(url, secret, redis_url)
         servers.init_app_db(env)
@@ -218,64 +247,89 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         servers.run_checked([servers.PYTHON, str(servers.BENCH / "seed_classes.py"), "--classes", str(args.classes),
                              "--pupils", str(args.pupils), "--seed", str(args.seed), "--out", str(seeded)], env)
         specs = specs_from_seed(json.loads(seeded.read_text()))
-
-        lesson, ours_ceiling = Stats(), Stats()
-        with servers.running("app", servers.APP_SPEC, env, args.workers, folder) as app_server:
-            started = time.monotonic()
-            pupils = classroom(args, app_server, specs, book, lesson)
+        lesson, ceiling = Stats(), Stats()
+        with servers.running("app", servers.APP_SPEC, env, args.workers, folder, threads=args.threads) as server:
+            pupils = classroom(args, server, specs, book, lesson)
             print(f"classroom: {lesson.signed_in}/{len(specs)} pupils signed in; "
                   f"{lesson.answers_ok} answers acknowledged in {args.seconds:g}s "
                   f"= {lesson.answers_ok / args.seconds:.1f} answers/s; {lesson.doubles} double submits")
             for kind in ("answer", "page", "signin"):
                 print("  " + lesson.summary(kind))
-            submitters = app_submitters(pupils, book, args.concurrency, ours_ceiling, rng)
-            ours_n, window = hammer(submitters, args.ceiling_seconds) if submitters else (0, args.ceiling_seconds)
-            ours_rate = ours_n / window
-            clients = len(submitters) or args.concurrency
-            print(f"ceiling, app: {ours_rate:.1f} answers/s with {len(submitters)} clients; {ours_ceiling.summary('answer')}")
+            submitters = app_submitters(pupils, book, args.concurrency, ceiling, random.Random(args.seed + 1))
+            if not submitters:
+                raise SystemExit("no pupil signed in: nothing to measure (see the errors above)")
+            hammered = hammer(submitters, args.ceiling_seconds, server_cpu=server.cpu_seconds)
+            print(f"ceiling, app: {hammered.rate:.1f} answers/s with {len(submitters)} clients; {ceiling.summary('answer')}; "
+                  f"CPU per answer: server {hammered.per_request_ms(hammered.server_cpu):.2f}ms, "
+                  f"client {hammered.per_request_ms(hammered.client_cpu):.2f}ms")
             for pupil in pupils:
                 pupil.close()
-            app_restarts = worker_restarts(app_server, args.workers)
-            elapsed = time.monotonic() - started
-        _keep_log(args, app_server)
-
+            restarts = worker_restarts(server, args.workers)
+        _keep_log(args, server)
         stored = checks.stored_answers(url)
-        acknowledged = set(lesson.acknowledged) | set(ours_ceiling.acknowledged)
-        lost_ours = checks.not_stored_once(acknowledged, stored)
-        first_tries = checks.first_try_problems(url)
-        integrity = checks.sqlite_integrity(url) if args.db == "sqlite" else "n/a"
+        acknowledged = set(lesson.acknowledged) | set(ceiling.acknowledged)
+        return AppRun(lesson, ceiling, hammered, len(submitters), acknowledged, stored,
+                      checks.not_stored_once(acknowledged, stored), checks.first_try_problems(url),
+                      checks.sqlite_integrity(url) if args.db == "sqlite" else "n/a", restarts)
 
-    with database(args, folder, "bare") as bare_url:
-        bare_env = servers.app_env(bare_url, secret)
-        servers.init_bare_db(bare_env)
-        bare_stats = Stats()
-        with servers.running("bare", servers.BARE_SPEC, bare_env, args.workers, folder) as bare_server:
-            submitters, browsers, bare_acks = bare_submitters(bare_server.port, book, clients, bare_stats, rng)
-            bare_n, window = hammer(submitters, args.ceiling_seconds)
+
+def run_bare(args, folder: Path, book: AnswerBook, secret: str, clients: int) -> BareRun:
+    with database(args, folder, "bare") as url:
+        env = servers.app_env(url, secret)
+        servers.init_bare_db(env)
+        stats = Stats()
+        with servers.running("bare", servers.BARE_SPEC, env, args.workers, folder, threads=args.threads) as server:
+            submitters, browsers, acknowledged = bare_submitters(server.port, book, clients, stats,
+                                                                 random.Random(args.seed + 2))
+            hammered = hammer(submitters, args.ceiling_seconds, server_cpu=server.cpu_seconds)
             for browser in browsers:
                 browser.close()
-            bare_restarts = worker_restarts(bare_server, args.workers)
-        _keep_log(args, bare_server)
-        bare_rate = bare_n / window
-        print(f"ceiling, bare: {bare_rate:.1f} inserts/s with {len(submitters)} clients; {bare_stats.summary('bare')}")
-        lost_bare = checks.not_stored_once(bare_acks, checks.stored_bare_rows(bare_url))
+            restarts = worker_restarts(server, args.workers)
+        _keep_log(args, server)
+        print(f"ceiling, bare: {hammered.rate:.1f} inserts/s with {clients} clients; {stats.summary('bare')}; "
+              f"CPU per insert: server {hammered.per_request_ms(hammered.server_cpu):.2f}ms, "
+              f"client {hammered.per_request_ms(hammered.client_cpu):.2f}ms")
+        lost = checks.not_stored_once(acknowledged, checks.stored_bare_rows(url))
+        return BareRun(stats, hammered, acknowledged, lost, restarts)
 
-    errors = lesson.errors + ours_ceiling.errors + bare_stats.errors + lesson.double_problems
-    print(f"app: {len(acknowledged)} distinct answers acknowledged, {sum(stored.values())} rows stored, "
-          f"{len(lost_ours)} not stored exactly once; first-try problems: {len(first_tries)}; "
-          f"sqlite integrity: {integrity}; worker restarts: app {app_restarts}, bare {bare_restarts}; "
-          f"app phases took {elapsed:.0f}s")
-    print(f"bare: {len(bare_acks)} acknowledged, {len(lost_bare)} not stored exactly once")
-    statuses = {**{f"app {k}": v for k, v in (lesson.statuses + ours_ceiling.statuses).items()},
-                **{f"bare {k}": v for k, v in bare_stats.statuses.items()}}
+
+def worker_restarts(server: servers.Server, workers: int) -> int:
+    return max(0, server.worker_boots() - workers)
+
+
+def report(app: AppRun, bare: BareRun) -> int:
+    errors = app.lesson.errors + app.ceiling.errors + bare.stats.errors + app.lesson.double_problems
+    print(f"app: {len(app.acknowledged)} distinct answers acknowledged, {sum(app.stored.values())} rows stored, "
+          f"{len(app.lost)} not stored exactly once; first-try problems: {len(app.first_try_problems)}; "
+          f"sqlite integrity: {app.integrity}; worker restarts: app {app.restarts}, bare {bare.restarts}")
+    print(f"bare: {len(bare.acknowledged)} acknowledged, {len(bare.lost)} not stored exactly once")
+    statuses = {**{f"app {k}": v for k, v in (app.lesson.statuses + app.ceiling.statuses).items()},
+                **{f"bare {k}": v for k, v in bare.stats.statuses.items()}}
     print("statuses: " + ", ".join(f"{k}={v}" for k, v in sorted(statuses.items(), key=str)))
     for line in errors[:15]:
         print("  error: " + line)
     if len(errors) > 15:
         print(f"  ... and {len(errors) - 15} more errors")
-    ratio = ours_rate / bare_rate if bare_rate else 0.0
-    print(f"ceiling_ratio={ratio:.2f} errors={len(errors)} lost={len(lost_ours) + len(lost_bare)}")
-    return 0
+    ours, theirs = app.hammered, bare.hammered
+    if ours.total and theirs.total:
+        cpu_ratio = theirs.per_request_ms(theirs.server_cpu) / ours.per_request_ms(ours.server_cpu)
+        print(f"server CPU per request, bare / app: {cpu_ratio:.2f} (the throughput ratio if CPU were the only limit)")
+    ratio = ours.rate / theirs.rate if theirs.rate else 0.0
+    lost = len(app.lost) + len(bare.lost)
+    print(f"ceiling_ratio={ratio:.2f} errors={len(errors)} lost={lost}")
+    return 1 if errors or lost else 0
+
+
+def run(args: argparse.Namespace, folder: Path) -> int:
+    book = AnswerBook()
+    redis_url = flush_redis(args.redis_url)
+    secret = secrets.token_urlsafe(48)
+    print(f"load: db={args.db} classes={args.classes}x{args.pupils} workers={args.workers}x{args.threads} threads "
+          f"seconds={args.seconds:g} think={args.think_min:g}-{args.think_max:g}s double_rate={args.double_rate:g} "
+          f"ceiling={args.ceiling_seconds:g}s x {args.concurrency} clients")
+    app = run_app(args, folder, book, secret, redis_url)
+    bare = run_bare(args, folder, book, secret, app.clients)
+    return report(app, bare)
 
 
 def _keep_log(args, server: servers.Server) -> None:

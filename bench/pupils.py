@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from webclient import Browser, Response
+from webclient import TRANSPORT_ERRORS, Browser, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER_PATH = "/pupil/api/answer"
@@ -77,12 +77,11 @@ def percentile(values: list[float], fraction: float) -> float:
 class Stats:
     """What the clients saw; safe to share between threads."""
 
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list), repr=False)
     statuses: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
-    acknowledged: dict[tuple[int, str], int] = field(default_factory=dict)  # (pupil id, client id) -> acks
-    answered: list[tuple[int, str, str]] = field(default_factory=list)  # (pupil id, question id, client id), acknowledged
+    acknowledged: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)  # (pupil id, client id) -> acks
     answers_ok: int = 0
     doubles: int = 0
     double_problems: list[str] = field(default_factory=list)
@@ -105,8 +104,6 @@ class Stats:
     def acknowledge(self, pupil_id: int, question_id: str, client_id: str) -> None:
         with self.lock:
             key = (pupil_id, client_id)
-            if key not in self.acknowledged:
-                self.answered.append((pupil_id, question_id, client_id))
             self.acknowledged[key] = self.acknowledged.get(key, 0) + 1
             self.answers_ok += 1
 
@@ -153,14 +150,15 @@ class SimPupil:
         self.rng = rng
         self.browser = Browser("127.0.0.1", port, timeout, {"X-Forwarded-For": spec.address})
         self.token: str | None = None
+        self.signed_in = False
 
     # -------------------------------------------------------------- sign-in
 
-    def _step(self, kind: str, call, expect: set[int]) -> Response | None:
+    def _step(self, kind: str, what: str, call, expect: set[int]) -> Response | None:
         try:
             response = call()
-        except (OSError, RuntimeError) as exc:
-            self.stats.failed(kind, getattr(call, "__name__", "request"), exc)
+        except TRANSPORT_ERRORS as exc:
+            self.stats.failed(kind, what, exc)
             return None
         return response if self.stats.record(kind, response, expect) else None
 
@@ -169,15 +167,16 @@ class SimPupil:
         b, s = self.browser, self.spec
         try:
             token = b.csrf_from("/tablet")
-        except (OSError, RuntimeError) as exc:
+        except (*TRANSPORT_ERRORS, RuntimeError) as exc:
             self.stats.failed("signin", "GET /tablet", exc)
             return False
-        joined = self._step("signin", lambda: b.post_form("/tablet", {"csrf_token": token, "code": s.code}), REDIRECT)
+        joined = self._step("signin", "POST /tablet", lambda: b.post_form("/tablet", {"csrf_token": token, "code": s.code}),
+                            REDIRECT)
         if joined is None or not joined.location.endswith("/tablet/class"):
             return False
-        if self._step("page", lambda: b.get("/tablet/class"), {200}) is None:
+        if self._step("page", "GET /tablet/class", lambda: b.get("/tablet/class"), {200}) is None:
             return False
-        pin_page = self._step("page", lambda: b.get(f"/tablet/pupil/{s.pupil_id}"), {200})
+        pin_page = self._step("page", "GET /tablet/pupil/<id>", lambda: b.get(f"/tablet/pupil/{s.pupil_id}"), {200})
         if pin_page is None:
             return False
         try:
@@ -185,25 +184,35 @@ class SimPupil:
         except RuntimeError as exc:
             self.stats.failed("signin", f"GET /tablet/pupil/{s.pupil_id}", exc)
             return False
-        done = self._step("signin", lambda: b.post_form(f"/tablet/pupil/{s.pupil_id}", {"csrf_token": token, "pin": s.pin}),
-                          REDIRECT)
+        done = self._step("signin", "POST /tablet/pupil/<id>",
+                          lambda: b.post_form(f"/tablet/pupil/{s.pupil_id}", {"csrf_token": token, "pin": s.pin}), REDIRECT)
         if done is None or not done.location.endswith("/pupil/"):
             if done is not None:
-                self.stats.errors.append(f"signin: pupil {s.pupil_id} sent to {done.location}")
+                with self.stats.lock:
+                    self.stats.errors.append(f"signin: pupil {s.pupil_id} sent to {done.location}")
             return False
-        if self._step("page", lambda: b.get("/pupil/"), {200}) is None:
+        if self._step("page", "GET /pupil/", lambda: b.get("/pupil/"), {200}) is None:
             return False
+        self.signed_in = True
         with self.stats.lock:
             self.stats.signed_in += 1
         return True
 
+    def get_ready(self) -> bool:
+        """Signed in with an answer token, whatever happened so far (for load after a lesson)."""
+        if not self.signed_in and not self.sign_in():
+            return False
+        return bool(self.token) or self.open_quiz(self.book.modules(self.spec.year_group)[0][0])
+
     def open_quiz(self, module_id: str, number: int = 1) -> bool:
-        page = self._step("page", lambda: self.browser.get(f"/pupil/modules/{module_id}/quiz/{number}"), {200})
+        path = f"/pupil/modules/{module_id}/quiz/{number}"
+        page = self._step("page", f"GET {path}", lambda: self.browser.get(path), {200})
         if page is None:
             return False
         match = TOKEN.search(page.text)
         if match is None:
-            self.stats.errors.append(f"page: no answer token on the quiz page of {module_id}")
+            with self.stats.lock:
+                self.stats.errors.append(f"page: no answer token on the quiz page of {module_id}")
             return False
         self.token = match.group(1)
         return True
@@ -221,7 +230,7 @@ class SimPupil:
         for attempt in range(2):
             try:
                 response = browser.post_json(ANSWER_PATH, payload)
-            except (OSError, RuntimeError) as exc:
+            except (*TRANSPORT_ERRORS, RuntimeError) as exc:
                 self.stats.failed(kind, f"POST {ANSWER_PATH}", exc)
                 return None
             ok = self.stats.record(kind, response, {200})
@@ -287,8 +296,11 @@ class SimPupil:
         """Sign in at start_at, then answer quiz questions until deadline, thinking between answers."""
         if not self._sleep_until(start_at, deadline) or not self.sign_in():
             return
+        # The whole class starts on the topic their teacher set, at their own pace; then others.
         modules = list(self.book.modules(self.spec.year_group))
+        set_topic = modules.pop(self.spec.class_id % len(modules))
         self.rng.shuffle(modules)
+        modules.insert(0, set_topic)
         sent = 0
         for module_id, questions in modules * 50:
             if time.monotonic() >= deadline or not self.open_quiz(module_id):
@@ -324,13 +336,31 @@ def _csrf(page: Response) -> str:
 # ------------------------------------------------------- saturating load
 
 
-def hammer(submitters: list, seconds: float, warmup: float = 1.0) -> tuple[int, float]:
+@dataclass
+class Hammered:
+    acknowledged: int  # in the measured window
+    seconds: float  # the measured window
+    total: int  # acknowledged, warm-up included
+    server_cpu: float  # CPU seconds of the server's processes, warm-up included
+    client_cpu: float  # CPU seconds of this process (all its threads), warm-up included
+
+    @property
+    def rate(self) -> float:
+        return self.acknowledged / self.seconds
+
+    def per_request_ms(self, cpu: float) -> float:
+        return cpu / self.total * 1000 if self.total else 0.0
+
+
+def hammer(submitters: list, seconds: float, warmup: float = 1.0, server_cpu=lambda: 0.0) -> Hammered:
     """Closed-loop load: each submitter (a callable that sends one request and
     returns True when it was acknowledged) runs in its own thread, back to back,
-    for warmup + seconds. Returns (acknowledged in the measured window, window length)."""
+    for warmup + seconds; only the last `seconds` are counted."""
+    cpu_before, client_before = server_cpu(), time.process_time()
     start = time.monotonic()
     measure_from, stop_at = start + warmup, start + warmup + seconds
     counts = [0] * len(submitters)
+    totals = [0] * len(submitters)
 
     def loop(n: int) -> None:
         for _ in range(10_000_000):
@@ -338,6 +368,7 @@ def hammer(submitters: list, seconds: float, warmup: float = 1.0) -> tuple[int, 
             if now >= stop_at:
                 return
             ok = submitters[n]()
+            totals[n] += ok
             if ok and measure_from <= time.monotonic() <= stop_at:
                 counts[n] += 1
 
@@ -346,4 +377,4 @@ def hammer(submitters: list, seconds: float, warmup: float = 1.0) -> tuple[int, 
         thread.start()
     for thread in threads:
         thread.join(warmup + seconds + 60)
-    return sum(counts), seconds
+    return Hammered(sum(counts), seconds, sum(totals), server_cpu() - cpu_before, time.process_time() - client_before)

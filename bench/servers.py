@@ -27,6 +27,12 @@ APP_SPEC = "quizapp:create_app()"
 BARE_SPEC = "bare_app:create_app()"
 
 
+def is_loopback_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,8 +100,8 @@ def postgres_database(base_url: str, name: str):
     """A brand-new PostgreSQL database next to base_url's, dropped afterwards."""
     import psycopg
 
-    if not name.replace("_", "").isalnum():
-        raise ValueError(name)
+    if not name.replace("_", "").isalnum() or not is_loopback_url(base_url):
+        raise ValueError(f"refusing to create database {name!r} at {base_url}")
     with psycopg.connect(_pg_admin_dsn(base_url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -111,6 +117,8 @@ def reset_postgres_schema(url: str) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
+    if not is_loopback_url(url):
+        raise ValueError(f"refusing to empty a database that is not on 127.0.0.1: {url}")
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
@@ -146,6 +154,29 @@ class Server:
 
     def worker_boots(self) -> int:
         return self.log_text().count("Booting worker")
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers, living or exited (Linux /proc)."""
+        return group_cpu_seconds(self.process.pid)
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        # fields[0] is the state; then ppid, pgrp, ...; utime, stime, cutime, cstime are fields 11-14
+        if int(fields[2]) == pgid:
+            own = int(fields[11]) + int(fields[12])
+            reaped = int(fields[13]) + int(fields[14]) if int(entry) == pgid else 0  # exited workers
+            total += own + reaped
+    return total / ticks
 
 
 def start_gunicorn(name: str, spec: str, env: dict[str, str], workers: int, log_dir: Path, threads: int | None = None,

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 STALE_CONNECTION = (http.client.RemoteDisconnected, http.client.CannotSendRequest, ConnectionResetError, BrokenPipeError)
+# What a request can fail with on the way (as opposed to an HTTP status): callers catch these.
+TRANSPORT_ERRORS = (OSError, http.client.HTTPException)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -18,6 +18,7 @@ bench/load.py.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -63,8 +64,6 @@ def _prepare(url: str, folder: Path) -> tuple[dict, list]:
     out = folder / "classes.json"
     servers.run_checked([servers.PYTHON, str(BENCH / "seed_classes.py"), "--classes", str(CLASSES),
                          "--pupils", str(PUPILS_PER_CLASS), "--out", str(out)], env)
-    import json
-
     return env, specs_from_seed(json.loads(out.read_text()))
 
 
