@@ -4,9 +4,19 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .paths import asset_dir
+
+class SmallInt(IntegerConverter):
+    """<int:...> in URLs, up to the largest id the databases hold: a bigger
+    number is simply not found (404), never an overflow in the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
@@ -29,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.url_map.converters["int"] = SmallInt
     _init_extensions(app)
     _register_blueprints(app)
 

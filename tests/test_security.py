@@ -121,3 +121,9 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_schools(make_app):
 
     client = app.test_client()
     assert client.get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True) == "203.0.113.9"
+
+
+def test_ids_too_big_for_the_database_are_simply_not_found(client, auth, world):
+    auth.adult(world.one.emails["teacher_a"])
+    assert client.get("/teacher/pupils/9223372036854775808").status_code == 404
+    assert client.get("/teacher/classes/2147483648").status_code == 404
