@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from quizapp.services.pupil_signin import PIN_PICTURES
 from quizapp.services.roster_import import COLUMNS
 
 INJECTIONS = (
@@ -151,10 +150,6 @@ def answer_fields(q) -> st.SearchStrategy[dict]:
     value = st.one_of(one, st.lists(one, max_size=6), json_documents)
     key = st.one_of(st.sampled_from(names), st.text(max_size=12))
     return st.dictionaries(key, value, max_size=len(names) + 3)
-
-
-def pins() -> st.SearchStrategy[str]:
-    return st.lists(st.sampled_from(PIN_PICTURES), min_size=1, max_size=6).map("-".join)
 
 
 # ----------------------------------------------------------------- rosters

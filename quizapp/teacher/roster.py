@@ -181,12 +181,12 @@ def class_teachers(class_id: int):
         select(User).where(User.school_id == current_user.school_id, User.is_teacher.is_(True)).order_by(User.name)).scalars())
     form = FlaskForm()
     if form.validate_on_submit():
-        chosen = {int(v) for v in request.form.getlist("teacher") if v.isascii() and v.isdecimal()}
+        chosen = set(request.form.getlist("teacher"))  # compared as text: any value that is not a listed id is ignored
         for teacher in staff:
             linked = school_class in teacher.classes
-            if teacher.id in chosen and not linked:
+            if str(teacher.id) in chosen and not linked:
                 teacher.classes.append(school_class)
-            elif teacher.id not in chosen and linked:
+            elif str(teacher.id) not in chosen and linked:
                 teacher.classes.remove(school_class)
         db.session.commit()
         flash(f"Saved the teachers of {school_class.name}.", "success")
