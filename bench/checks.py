@@ -1,5 +1,6 @@
 """After a run: were acknowledged answers stored, each exactly once? Is the
-SQLite file sound? Was "first try" decided once per pupil and question?
+SQLite file sound? Was "first try" decided once per pupil and question, and
+do progress and the tallies agree with the answers (after catch-up)?
 
 These read the database directly (not through the app), after the servers
 have stopped or while they idle.
@@ -48,6 +49,27 @@ def first_try_problems(url: str) -> list[tuple[int, str, int]]:
             "SELECT pupil_id, question_id, SUM(CASE WHEN first_try THEN 1 ELSE 0 END) FROM answers "
             "GROUP BY pupil_id, question_id")).all()
     return [(p, q, int(n)) for p, q, n in rows if int(n) != 1]
+
+
+def counting_problems(url: str) -> list[str]:
+    """After catch-up: answers still pending, answers whose module has no
+    progress row, and question tallies that differ from the first tries in
+    the answers table (per class, year group and question)."""
+    with connection(url) as conn:
+        problems = [f"{n} answers still pending" for (n,) in conn.execute(
+            text("SELECT COUNT(*) FROM answers WHERE pending")).all() if n]
+        problems += [f"no progress row for pupil {p} in {m}" for p, m in conn.execute(text(
+            "SELECT DISTINCT a.pupil_id, a.module_id FROM answers a LEFT JOIN module_progress mp "
+            "ON mp.pupil_id = a.pupil_id AND mp.module_id = a.module_id WHERE mp.id IS NULL")).all()]
+        counted = {(c, y, q): (int(t), int(r)) for c, y, q, t, r in conn.execute(text(
+            "SELECT p.class_id, p.year_group, a.question_id, COUNT(*), SUM(CASE WHEN a.correct THEN 1 ELSE 0 END) "
+            "FROM answers a JOIN pupils p ON p.id = a.pupil_id WHERE a.first_try "
+            "GROUP BY p.class_id, p.year_group, a.question_id")).all()}
+        tallied = {(c, y, q): (int(t), int(r)) for c, y, q, t, r in conn.execute(text(
+            "SELECT class_id, year_group, question_id, tried, right_first_time FROM question_tallies")).all()}
+    problems += [f"question tally {key}: {tallied.get(key)} but the answers say {counted.get(key)}"
+                 for key in sorted(set(counted) | set(tallied)) if counted.get(key) != tallied.get(key)]
+    return problems
 
 
 def sqlite_integrity(url: str) -> str:

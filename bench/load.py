@@ -4,7 +4,7 @@ gunicorn, then its answer throughput against a bare Flask + SQLAlchemy
 
     .venv/bin/python bench/load.py [--seconds 20] [--db sqlite|postgres] [--classes 2] [--pupils 30]
                                    [--workers W] [--threads T] [--think-min S --think-max S]
-                                   [--double-rate 0.1] [--ceiling-seconds S] [--concurrency C]
+                                   [--double-rate 0.1] [--ceiling-seconds S] [--concurrency C] [--rounds 4]
                                    [--pg-url URL [--pg-url-in-place]] [--redis-url URL] [--seed N] [--keep-logs DIR]
 
 What it does, all on 127.0.0.1:
@@ -28,14 +28,22 @@ What it does, all on 127.0.0.1:
    and 0.2-1.0 s for shorter runs, so that a 20-second run still sends
    plenty of answers. 30% of questions are answered wrong first; a share of
    answers (--double-rate) is sent twice with the same client id, half at
-   the same moment from two connections, half one after the other.
-5. Ceiling phase (--ceiling-seconds, after a 1 s warm-up): C threads
+   the same moment from two connections, half one after the other. Each
+   class's teacher signs in and reloads the class's progress and question
+   pages every think-max seconds (each view counts the school's new answers
+   into progress and the tallies: services/progress.catch_up).
+5. Ceiling phase (--ceiling-seconds in all, per server): C threads
    (--concurrency, default 2 per gunicorn thread) send answers back to back,
-   first to the app (as the signed-in pupils), then, with the app stopped,
-   to bench/bare_app.py under gunicorn with the same settings and database
-   kind, from the same client code.
+   to the app (as the signed-in pupils) and to bench/bare_app.py under
+   gunicorn with the same settings and database kind, from the same client
+   code. The two are measured in turn, --rounds times each (A B, B A, ...,
+   each after a 1 s warm-up), while the other server idles, so that drift in
+   the machine's speed falls on both alike.
 6. Every acknowledged answer (HTTP 200, stored=true) is looked up in the
    database: each must be there exactly once (likewise the bare app's rows).
+   Then `flask --app quizapp catch-up` counts the answers the ceiling phase
+   left (its rate is printed), and first tries, progress rows and question
+   tallies are checked against the answers; a problem there counts as an error.
 
 The last line reads: ceiling_ratio=<app answers/s / bare inserts/s> errors=<n> lost=<n>
 where errors counts every response that is neither 2xx nor an expected
@@ -67,7 +75,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import checks  # noqa: E402
 import servers  # noqa: E402
-from pupils import AnswerBook, Hammered, SimPupil, Stats, hammer, specs_from_seed  # noqa: E402
+from pupils import AnswerBook, Hammered, SimPupil, Stats, WatchingTeacher, hammer, specs_from_seed  # noqa: E402
+from seed_classes import TEACHER_PASSWORD  # noqa: E402
 from webclient import TRANSPORT_ERRORS, Browser  # noqa: E402
 
 DEFAULT_THREADS = 2  # gunicorn.conf.py's default (GUNICORN_THREADS)
@@ -93,6 +102,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--double-rate", type=float, default=0.1, help="share of answers sent twice (default 0.1)")
     parser.add_argument("--ceiling-seconds", type=float, help="length of each ceiling measurement (default seconds/2, 5-30)")
     parser.add_argument("--concurrency", type=int, help="client threads in the ceiling phase (default 2 x workers x threads)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="ceiling measurements per server, alternating app and bare (default 4)")
     parser.add_argument("--pg-url", default=_default_pg_url(),
                         help="where PostgreSQL is: DATABASE_URL if it is PostgreSQL, else the local 'test' database "
                              "(that database itself is left alone unless --pg-url-in-place)")
@@ -112,6 +123,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for url in (args.pg_url, args.redis_url):
         if url and not servers.is_loopback_url(url):
             parser.error(f"only 127.0.0.1 may be used: {url}")
+    if not 1 <= args.rounds <= 100:
+        parser.error("--rounds must be between 1 and 100")
     for name in ("seconds", "ceiling_seconds"):
         if not 1 <= getattr(args, name) <= 3600:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and 3600")
@@ -148,8 +161,13 @@ def flush_redis(url: str) -> str | None:
 # ------------------------------------------------------------------ phases
 
 
-def classroom(args, server: servers.Server, specs, book: AnswerBook, stats: Stats) -> list[SimPupil]:
+def classroom(args, server: servers.Server, specs, classes: list[dict], book: AnswerBook, stats: Stats) -> list[SimPupil]:
     rng = random.Random(args.seed)
+    stop = threading.Event()
+    teachers = [WatchingTeacher(school_class, server.port, stats, TEACHER_PASSWORD) for school_class in classes]
+    watching = [threading.Thread(target=teacher.watch, args=(stop, args.think_max), daemon=True) for teacher in teachers]
+    for thread in watching:
+        thread.start()
     pupils = [SimPupil(spec, server.port, book, stats, random.Random(rng.random())) for spec in specs]
     start = time.monotonic() + 0.5
     deadline = start + args.seconds
@@ -162,6 +180,9 @@ def classroom(args, server: servers.Server, specs, book: AnswerBook, stats: Stat
         thread.start()
     for thread in threads:
         thread.join(max(1.0, deadline + 60 - time.monotonic()))
+    stop.set()
+    for thread in watching:
+        thread.join(30)
     return pupils
 
 
@@ -226,6 +247,7 @@ class AppRun:
     stored: Counter
     lost: list
     first_try_problems: list
+    counting_problems: list
     integrity: str
     restarts: int
 
@@ -239,58 +261,81 @@ class BareRun:
     restarts: int
 
 
-def run_app(args, folder: Path, book: AnswerBook, secret: str, redis_url: str | None) -> AppRun:
-    with database(args, folder, "load") as url:
+def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str | None) -> tuple[AppRun, BareRun]:
+    with database(args, folder, "load") as url, database(args, folder, "bare") as bare_url:
         env = servers.app_env(url, secret, redis_url)
         servers.init_app_db(env)
         seeded = folder / "classes.json"
         servers.run_checked([servers.PYTHON, str(servers.BENCH / "seed_classes.py"), "--classes", str(args.classes),
                              "--pupils", str(args.pupils), "--seed", str(args.seed), "--out", str(seeded)], env)
-        specs = specs_from_seed(json.loads(seeded.read_text()))
-        lesson, ceiling = Stats(), Stats()
+        classes = json.loads(seeded.read_text())
+        specs = specs_from_seed(classes)
+        bare_env = servers.app_env(bare_url, secret)
+        servers.init_bare_db(bare_env)
+        lesson, ceiling, bare_stats = Stats(), Stats(), Stats()
         with servers.running("app", servers.APP_SPEC, env, args.workers, folder, threads=args.threads) as server:
-            pupils = classroom(args, server, specs, book, lesson)
+            pupils = classroom(args, server, specs, classes, book, lesson)
             print(f"classroom: {lesson.signed_in}/{len(specs)} pupils signed in; "
                   f"{lesson.answers_ok} answers acknowledged in {args.seconds:g}s "
                   f"= {lesson.answers_ok / args.seconds:.1f} answers/s; {lesson.doubles} double submits")
-            for kind in ("answer", "page", "signin"):
+            for kind in ("answer", "page", "signin", "dashboard"):
                 print("  " + lesson.summary(kind))
             submitters = app_submitters(pupils, book, args.concurrency, ceiling, random.Random(args.seed + 1))
             if not submitters:
                 raise SystemExit("no pupil signed in: nothing to measure (see the errors above)")
-            hammered = hammer(submitters, args.ceiling_seconds, server_cpu=server.cpu_seconds)
-            print(f"ceiling, app: {hammered.rate:.1f} answers/s with {len(submitters)} clients; {ceiling.summary('answer')}; "
-                  f"CPU per answer: server {hammered.per_request_ms(hammered.server_cpu):.2f}ms, "
-                  f"client {hammered.per_request_ms(hammered.client_cpu):.2f}ms")
+            with servers.running("bare", servers.BARE_SPEC, bare_env, args.workers, folder, threads=args.threads) as bare:
+                bare_submit, browsers, bare_acknowledged = bare_submitters(bare.port, book, len(submitters), bare_stats,
+                                                                           random.Random(args.seed + 2))
+                ours, theirs = ceilings(args, (submitters, server), (bare_submit, bare))
+                for browser in browsers:
+                    browser.close()
+                bare_restarts = worker_restarts(bare, args.workers)
+            _keep_log(args, bare)
+            print(f"ceiling, app: {ours.rate:.1f} answers/s with {len(submitters)} clients; {ceiling.summary('answer')}; "
+                  f"CPU per answer: server {ours.per_request_ms(ours.server_cpu):.2f}ms, "
+                  f"client {ours.per_request_ms(ours.client_cpu):.2f}ms")
+            print(f"ceiling, bare: {theirs.rate:.1f} inserts/s with {len(submitters)} clients; {bare_stats.summary('bare')}; "
+                  f"CPU per insert: server {theirs.per_request_ms(theirs.server_cpu):.2f}ms, "
+                  f"client {theirs.per_request_ms(theirs.client_cpu):.2f}ms")
             for pupil in pupils:
                 pupil.close()
             restarts = worker_restarts(server, args.workers)
         _keep_log(args, server)
         stored = checks.stored_answers(url)
         acknowledged = set(lesson.acknowledged) | set(ceiling.acknowledged)
-        return AppRun(lesson, ceiling, hammered, len(submitters), acknowledged, stored,
-                      checks.not_stored_once(acknowledged, stored), checks.first_try_problems(url),
-                      checks.sqlite_integrity(url) if args.db == "sqlite" else "n/a", restarts)
+        catch_up(env)
+        app = AppRun(lesson, ceiling, ours, len(submitters), acknowledged, stored,
+                     checks.not_stored_once(acknowledged, stored), checks.first_try_problems(url),
+                     checks.counting_problems(url), checks.sqlite_integrity(url) if args.db == "sqlite" else "n/a",
+                     restarts)
+        bare_run = BareRun(bare_stats, theirs, bare_acknowledged,
+                           checks.not_stored_once(bare_acknowledged, checks.stored_bare_rows(bare_url)), bare_restarts)
+        return app, bare_run
 
 
-def run_bare(args, folder: Path, book: AnswerBook, secret: str, clients: int) -> BareRun:
-    with database(args, folder, "bare") as url:
-        env = servers.app_env(url, secret)
-        servers.init_bare_db(env)
-        stats = Stats()
-        with servers.running("bare", servers.BARE_SPEC, env, args.workers, folder, threads=args.threads) as server:
-            submitters, browsers, acknowledged = bare_submitters(server.port, book, clients, stats,
-                                                                 random.Random(args.seed + 2))
-            hammered = hammer(submitters, args.ceiling_seconds, server_cpu=server.cpu_seconds)
-            for browser in browsers:
-                browser.close()
-            restarts = worker_restarts(server, args.workers)
-        _keep_log(args, server)
-        print(f"ceiling, bare: {hammered.rate:.1f} inserts/s with {clients} clients; {stats.summary('bare')}; "
-              f"CPU per insert: server {hammered.per_request_ms(hammered.server_cpu):.2f}ms, "
-              f"client {hammered.per_request_ms(hammered.client_cpu):.2f}ms")
-        lost = checks.not_stored_once(acknowledged, checks.stored_bare_rows(url))
-        return BareRun(stats, hammered, acknowledged, lost, restarts)
+def catch_up(env: dict) -> None:
+    """The answers the ceiling phase left uncounted, counted by the command a cron job would run."""
+    started = time.monotonic()
+    said = servers.run_checked([servers.PYTHON, "-m", "flask", "--app", "quizapp", "catch-up"], env, timeout=600).strip()
+    print(f"catch-up afterwards: {said} ({time.monotonic() - started:.1f}s including the command's start-up)")
+
+
+def ceilings(args, app: tuple[list, servers.Server], bare: tuple[list, servers.Server]) -> tuple[Hammered, Hammered]:
+    """--rounds alternating measurements, app and bare in turn (A B, B A, A B, ...), each
+    --ceiling-seconds / rounds long; both servers run throughout and the idle one waits.
+    Alternating spreads any drift in the machine's speed over both."""
+    seconds = args.ceiling_seconds / args.rounds
+    results: dict[str, list[Hammered]] = {"app": [], "bare": []}
+    for round_number in range(args.rounds):
+        order = ("app", "bare") if round_number % 2 == 0 else ("bare", "app")
+        for name in order:
+            submitters, server = app if name == "app" else bare
+            measured = hammer(submitters, seconds, server_cpu=server.cpu_seconds)
+            results[name].append(measured)
+        mine, theirs = results["app"][-1], results["bare"][-1]
+        print(f"  round {round_number + 1}/{args.rounds} ({' then '.join(order)}): app {mine.rate:.1f}/s, "
+              f"bare {theirs.rate:.1f}/s, ratio {mine.rate / theirs.rate if theirs.rate else 0:.2f}")
+    return sum(results["app"][1:], results["app"][0]), sum(results["bare"][1:], results["bare"][0])
 
 
 def worker_restarts(server: servers.Server, workers: int) -> int:
@@ -298,9 +343,11 @@ def worker_restarts(server: servers.Server, workers: int) -> int:
 
 
 def report(app: AppRun, bare: BareRun) -> int:
-    errors = app.lesson.errors + app.ceiling.errors + bare.stats.errors + app.lesson.double_problems
+    errors = (app.lesson.errors + app.ceiling.errors + bare.stats.errors + app.lesson.double_problems
+              + [f"first try: {p}" for p in app.first_try_problems] + app.counting_problems)
     print(f"app: {len(app.acknowledged)} distinct answers acknowledged, {sum(app.stored.values())} rows stored, "
           f"{len(app.lost)} not stored exactly once; first-try problems: {len(app.first_try_problems)}; "
+          f"counting problems: {len(app.counting_problems)}; "
           f"sqlite integrity: {app.integrity}; worker restarts: app {app.restarts}, bare {bare.restarts}")
     print(f"bare: {len(bare.acknowledged)} acknowledged, {len(bare.lost)} not stored exactly once")
     statuses = {**{f"app {k}": v for k, v in (app.lesson.statuses + app.ceiling.statuses).items()},
@@ -327,8 +374,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     print(f"load: db={args.db} classes={args.classes}x{args.pupils} workers={args.workers}x{args.threads} threads "
           f"seconds={args.seconds:g} think={args.think_min:g}-{args.think_max:g}s double_rate={args.double_rate:g} "
           f"ceiling={args.ceiling_seconds:g}s x {args.concurrency} clients")
-    app = run_app(args, folder, book, secret, redis_url)
-    bare = run_bare(args, folder, book, secret, app.clients)
+    app, bare = run_both(args, folder, book, secret, redis_url)
     return report(app, bare)
 
 

@@ -1,16 +1,21 @@
 """Where does an answer's time go? The answer endpoint and the bare app's insert,
 in-process (no gunicorn, no network), one request at a time:
 
-    .venv/bin/python bench/profile_answer.py [--db sqlite|postgres] [--answers 300]
+    .venv/bin/python bench/profile_answer.py [--db sqlite|postgres] [--answers 300] [--cprofile]
 
-For each phase of POST /pupil/api/answer (loading the signed-in session in
-the before-request hooks, reading the token and pupil, grading, recording
-the answer, re-checking module progress, and the rest: Flask, hooks, JSON)
-it prints the time and SQL statements per answer, then the write
+For each phase of POST /pupil/api/answer (loading the signed-in session, if
+anything does: the answer endpoints should not; reading the token and the
+content; grading; recording the answer, which is one INSERT that also checks
+the pupil; and the rest: Flask, hooks, JSON) it prints the time and SQL statements per answer, then the write
 transactions per answer and how long each request held them (on SQLite,
 BEGIN IMMEDIATE is the database-wide write lock, so lock time per answer
 bounds the answers per second of all workers together: 1000 / ms).
 The bare app (bench/bare_app.py) gets the same measurements.
+
+With --cprofile it also prints cProfile's top functions (PROFILE_SORT,
+default tottime; PROFILE_FILTER, a regular expression for the file names).
+PROFILE_REDIS_URL=redis://127.0.0.1:6379/15 keeps the rate limits in Redis,
+as in production.
 """
 from __future__ import annotations
 
@@ -152,10 +157,9 @@ def profile_app(env: dict[str, str], classes: list[dict], book: AnswerBook, n: i
 
     meter = Meter()
     meter.wrap(sessions, "load", "session (before_request)")
-    meter.wrap(api, "_resolve", "token + pupil + content")
+    meter.wrap(api, "_resolve", "token + content")
     meter.wrap(api, "_grade", "grade")
     meter.wrap(progress, "record_answer", "record_answer")
-    meter.wrap(progress, "mark_progress", "mark_progress")
     with app.app_context():
         meter.listen(db.engine)
     _measure("app POST /pupil/api/answer", meter, one, n)
@@ -184,16 +188,32 @@ def profile_bare(env: dict[str, str], book: AnswerBook, n: int) -> None:
         bare_app.db.engine.dispose()
 
 
+CPROFILE = False  # --cprofile: also print the functions that take the most time
+PROFILE_SORT = os.environ.get("PROFILE_SORT", "tottime")
+PROFILE_FILTER = os.environ.get("PROFILE_FILTER", "")
+
+
 def _measure(title: str, meter: Meter, one, n: int) -> None:
     for k in range(20):
         one(k)
     meter.clear()
+    profiler = None
+    if CPROFILE:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     start = time.perf_counter()
     for k in range(20, 20 + n):
         one(k)
     total = time.perf_counter() - start
     meter.close()
     report(title, meter, n, total)
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(PROFILE_SORT).print_stats(PROFILE_FILTER, 40)
 
 
 def _sign_in(app, school_class: dict, pupil: dict, module_id: str):
@@ -217,12 +237,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answers", type=int, default=200,
                         help="answers to time (30 pupils x a module's questions, wrong first now and then)")
     parser.add_argument("--pg-url", default=servers.DEFAULT_PG_URL)
+    parser.add_argument("--cprofile", action="store_true", help="also print where the time goes, function by function")
     args = parser.parse_args(argv)
+    global CPROFILE
+    CPROFILE = args.cprofile
     book = AnswerBook()
     with servers.temp_folder("quizapp-profile-") as folder:
         for name, run in (("app", "app"), ("bare", "bare")):
             with _database(args, folder, name) as url:
-                env = servers.app_env(url)
+                env = servers.app_env(url, redis_url=os.environ.get("PROFILE_REDIS_URL") or None)
                 if run == "app":
                     servers.init_app_db(env)
                     out = folder / "classes.json"

@@ -140,6 +140,40 @@ def specs_from_seed(classes: list[dict]) -> list[PupilSpec]:
             for c in classes for p in c["pupils"]]
 
 
+class WatchingTeacher:
+    """A class teacher who signs in and keeps reloading the class's progress
+    and question pages while the class answers: every page view counts the
+    school's new answers (services/progress.catch_up) at the same time as
+    answers arrive."""
+
+    def __init__(self, school_class: dict, port: int, stats: Stats, password: str, timeout: float = 30):
+        self.school_class = school_class
+        self.stats = stats
+        self.password = password
+        address = PupilSpec(0, "", school_class["school_id"], school_class["class_id"], 0, "").address
+        self.browser = Browser("127.0.0.1", port, timeout, {"X-Forwarded-For": address})
+        self.views = 0
+
+    def watch(self, stop: threading.Event, pause: float = 0.05) -> None:
+        b = self.browser
+        try:
+            token = b.csrf_from("/signin")
+            signed_in = b.post_form("/signin", {"csrf_token": token, "email": self.school_class["teacher"],
+                                                "password": self.password})
+            if not self.stats.record("signin", signed_in, REDIRECT):
+                return
+            pages = [f"/teacher/classes/{self.school_class['class_id']}/progress",
+                     f"/teacher/classes/{self.school_class['class_id']}/questions"]
+            while not stop.is_set():
+                self.stats.record("dashboard", b.get(pages[self.views % 2]), {200})
+                self.views += 1
+                stop.wait(pause)
+        except (*TRANSPORT_ERRORS, RuntimeError) as exc:
+            self.stats.failed("dashboard", "teacher", exc)
+        finally:
+            b.close()
+
+
 class SimPupil:
     """One pupil on their own tablet (one Browser)."""
 
@@ -350,6 +384,11 @@ class Hammered:
 
     def per_request_ms(self, cpu: float) -> float:
         return cpu / self.total * 1000 if self.total else 0.0
+
+    def __add__(self, other: "Hammered") -> "Hammered":
+        """Two measurements taken one after the other, as one."""
+        return Hammered(self.acknowledged + other.acknowledged, self.seconds + other.seconds, self.total + other.total,
+                        self.server_cpu + other.server_cpu, self.client_cpu + other.client_cpu)
 
 
 def hammer(submitters: list, seconds: float, warmup: float = 1.0, server_cpu=lambda: 0.0) -> Hammered:

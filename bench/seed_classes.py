@@ -6,7 +6,8 @@ after `flask --app quizapp init-db`:
     python bench/seed_classes.py --classes 2 --pupils 30 --out classes.json
 
 It writes JSON: a list of classes, each
-{"school_id", "class_id", "year_group", "code", "pupils": [{"id", "pin"}, ...]}.
+{"school_id", "class_id", "year_group", "code", "teacher", "pupils": [{"id", "pin"}, ...]}
+("teacher" is the class teacher's email; their password is TEACHER_PASSWORD).
 Year groups cycle through Reception to Year 6, so every age band is used.
 """
 from __future__ import annotations
@@ -47,7 +48,7 @@ def seed(classes: int, pupils: int, rng: random.Random) -> list[dict]:
         db.session.commit()
         signin = open_signin(teacher, school_class)
         made.append({"school_id": school.id, "class_id": school_class.id, "year_group": year_group, "code": signin.code,
-                     "pupils": [{"id": p.id, "pin": p.pin} for p in rows]})
+                     "teacher": teacher.email, "pupils": [{"id": p.id, "pin": p.pin} for p in rows]})
     return made
 
 

@@ -14,7 +14,7 @@ class SmallInt(IntegerConverter):
     number is simply not found (404), never an overflow in the database."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", 2**31 - 1)  # services/scope.MAX_ID
         super().__init__(url_map, *args, **kwargs)
 
 

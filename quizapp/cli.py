@@ -142,8 +142,41 @@ def retention_command(dry_run: bool) -> None:
     click.echo(f"{verb} {len(done)} pupil account(s) past their school's retention period.")
 
 
+@click.command("catch-up")
+@with_appcontext
+def catch_up_command() -> None:
+    """Count every school's new answers into progress and the dashboards'
+    tallies. Pages do this themselves before they show progress; running it
+    every few minutes (cron) keeps that work small."""
+    from .services import progress
+
+    counted = progress.catch_up_everything()
+    click.echo(f"Counted {counted} new answer(s).")
+
+
+@click.command("recount")
+@click.option("--school", "school_slug", help="Only this school (its slug); every school when left out.")
+@with_appcontext
+def recount_command(school_slug: str | None) -> None:
+    """Recount first tries, module progress and the dashboards' tallies from
+    the stored answers (after loading answers in bulk, or after content moved
+    a question to another outcome)."""
+    from .content import get_content
+    from .services import progress
+
+    query = select(School).order_by(School.id)
+    if school_slug:
+        query = query.where(School.slug == school_slug)
+    schools = db.session.execute(query).scalars().all()
+    if school_slug and not schools:
+        raise click.ClickException(f"There is no school with the slug {school_slug!r}.")
+    for school in schools:
+        counted = progress.rebuild_tallies(get_content(), school.id)
+        click.echo(f"{school.name}: recounted {counted} answer(s).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command,
-                    retention_command):
+                    retention_command, catch_up_command, recount_command):
         app.cli.add_command(command)

@@ -12,6 +12,10 @@ Retry-After rather than a 500, so a browser or the quiz player retries.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
@@ -36,8 +40,30 @@ def _sqlite_pragmas(busy_timeout_ms: int):
     return connect
 
 
+_WRITING: ContextVar[bool] = ContextVar("quizapp_write_transaction", default=False)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a block in a write transaction of its own and commit it, even in a
+    page view (GET). The request's open transaction is committed first: on
+    SQLite a read transaction cannot safely become a write one (another
+    writer may have committed since it began), so the block begins afresh
+    with BEGIN IMMEDIATE. Objects loaded earlier are reloaded when next used."""
+    db.session.commit()
+    marker = _WRITING.set(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _WRITING.reset(marker)
+
+
 def _sqlite_begin(conn) -> None:
-    if has_request_context() and request.method in READ_METHODS:
+    if has_request_context() and request.method in READ_METHODS and not _WRITING.get():
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

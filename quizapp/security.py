@@ -41,7 +41,7 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if _signed_in() or request.endpoint not in ("static", None):
+    if request.endpoint not in ("static", None) or _signed_in():
         # Pages can show a child's name or progress: never keep them in a
         # shared tablet's cache. Static files may be cached.
         headers["Cache-Control"] = "no-store"

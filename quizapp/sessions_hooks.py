@@ -24,12 +24,15 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _idle_timeout():
+        if request.endpoint in ANSWER_ENDPOINTS:
+            # Authenticated by the answer token: the session is not loaded,
+            # only its idle clock (in the cookie) is read and wound on.
+            if sessions.cookie_token() is not None and not sessions.touch_or_expire(None):
+                g.idle_expired = True  # the answer is stored first, then the pupil is signed out
+            return None
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         if sessions.touch_or_expire(current_user):
-            return None
-        if request.endpoint in ANSWER_ENDPOINTS:
-            g.idle_expired = True  # the answer is stored first, then the pupil is signed out
             return None
         was_pupil = current_user.is_pupil
         sessions.end(current_user.get_id())

@@ -8,10 +8,14 @@ between tests). Pupils sign in through the real pages from many threads and
 answer at the same moment, sending some answers twice with the same client id
 (at once, from two connections) and racing two different first tries.
 
+Meanwhile each class's teacher keeps reloading the class's dashboards, and
+every view counts the school's new answers (catch-up) while answers arrive.
+
 Every acknowledged answer must be stored exactly once, no response may be a
 5xx (or any other unexpected status), a double submit is flagged as a
-duplicate exactly once, each pupil has one first try per question, and an
-SQLite file passes PRAGMA integrity_check.
+duplicate exactly once, and an SQLite file passes PRAGMA integrity_check.
+After `flask catch-up`, each pupil has one first try per question, nothing is
+left pending, and progress and the question tallies agree with the answers.
 
 The simulated pupils, servers and checks live in bench/ and are shared with
 bench/load.py.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -33,7 +38,8 @@ sys.path.insert(0, str(BENCH))
 
 import checks  # noqa: E402
 import servers  # noqa: E402
-from pupils import AnswerBook, SimPupil, Stats, specs_from_seed  # noqa: E402
+from pupils import AnswerBook, SimPupil, Stats, WatchingTeacher, specs_from_seed  # noqa: E402
+from seed_classes import TEACHER_PASSWORD  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -58,13 +64,14 @@ def postgres_url():
         yield url
 
 
-def _prepare(url: str, folder: Path) -> tuple[dict, list]:
+def _prepare(url: str, folder: Path) -> tuple[dict, list, list[dict]]:
     env = servers.app_env(url)
     servers.init_app_db(env)
     out = folder / "classes.json"
     servers.run_checked([servers.PYTHON, str(BENCH / "seed_classes.py"), "--classes", str(CLASSES),
                          "--pupils", str(PUPILS_PER_CLASS), "--out", str(out)], env)
-    return env, specs_from_seed(json.loads(out.read_text()))
+    classes = json.loads(out.read_text())
+    return env, specs_from_seed(classes), classes
 
 
 def _busy_pupil(pupil: SimPupil, book: AnswerBook, go: threading.Event, answer_port: int | None = None) -> None:
@@ -105,10 +112,15 @@ def _switch_server(pupil: SimPupil, port: int):
     return other
 
 
-def _crowd(specs, book: AnswerBook, ports: list[int], stats: Stats) -> list[SimPupil]:
+def _crowd(specs, book: AnswerBook, ports: list[int], stats: Stats, classes: list[dict]) -> list[SimPupil]:
     """Every pupil in their own thread, all let go at once; with two servers, each pupil
-    signs in on one and answers through the other (their twin requests go back to the first)."""
-    go = threading.Event()
+    signs in on one and answers through the other (their twin requests go back to the first).
+    Each class's teacher watches the dashboards meanwhile (on the last server)."""
+    go, stop = threading.Event(), threading.Event()
+    teachers = [WatchingTeacher(school_class, ports[-1], stats, TEACHER_PASSWORD, timeout=20) for school_class in classes]
+    watching = [threading.Thread(target=teacher.watch, args=(stop,), daemon=True) for teacher in teachers]
+    for thread in watching:
+        thread.start()
     pupils, threads = [], []
     for n, spec in enumerate(specs):
         home = ports[n % len(ports)]
@@ -121,9 +133,13 @@ def _crowd(specs, book: AnswerBook, ports: list[int], stats: Stats) -> list[SimP
     go.set()
     for thread in threads:
         thread.join(DEADLINE_SECONDS + 30)
+    stop.set()
+    for thread in watching:
+        thread.join(30)
     for pupil in pupils:
         pupil.close()
     assert not any(t.is_alive() for t in threads), "some pupils were still busy at the deadline"
+    assert all(teacher.views >= 2 for teacher in teachers), [teacher.views for teacher in teachers]
     return pupils
 
 
@@ -138,10 +154,18 @@ def _assert_all_stored_once(url: str, specs, stats: Stats) -> None:
     assert sum(stored.values()) == len(stats.acknowledged), "rows that were never acknowledged"
     # Each race (2 answers), each double (1 row) and each plain answer was acknowledged.
     assert len(stats.acknowledged) == len(specs) * (QUESTIONS_EACH + 1)
+
+
+def _assert_counted(url: str, env: dict) -> None:
+    """What the teachers' catch-ups left, the catch-up command finishes; then every count agrees with the answers."""
+    said = servers.run_checked([servers.PYTHON, "-m", "flask", "--app", "quizapp", "catch-up"], env)
+    left = int(re.search(r"Counted (\d+) new answer", said).group(1))
+    assert left < sum(checks.stored_answers(url).values()), "the teachers' page views counted answers during the run"
     assert checks.first_try_problems(url) == []
+    assert checks.counting_problems(url) == []
 
 
-def _run_on(env: dict, specs, book: AnswerBook, folder: Path, servers_count: int, workers: int) -> Stats:
+def _run_on(env: dict, specs, classes, book: AnswerBook, folder: Path, servers_count: int, workers: int) -> Stats:
     """Start the servers (all at once), let the crowd loose, always stop them."""
     started = []
     try:
@@ -150,7 +174,7 @@ def _run_on(env: dict, specs, book: AnswerBook, folder: Path, servers_count: int
         for server in started:
             servers.wait_ready(server, seconds=60)
         stats = Stats()
-        _crowd(specs, book, [server.port for server in started], stats)
+        _crowd(specs, book, [server.port for server in started], stats, classes)
         return stats
     finally:
         for server in started:
@@ -159,23 +183,26 @@ def _run_on(env: dict, specs, book: AnswerBook, folder: Path, servers_count: int
 
 def test_many_pupils_at_once_on_sqlite(tmp_path, book):
     url = servers.sqlite_url(tmp_path)
-    env, specs = _prepare(url, tmp_path)
-    stats = _run_on(env, specs, book, tmp_path, servers_count=1, workers=3)
+    env, specs, classes = _prepare(url, tmp_path)
+    stats = _run_on(env, specs, classes, book, tmp_path, servers_count=1, workers=3)
     _assert_all_stored_once(url, specs, stats)
+    _assert_counted(url, env)
     assert checks.sqlite_integrity(url) == "ok"
 
 
 def test_many_pupils_at_once_on_postgresql(tmp_path, book, postgres_url):
-    env, specs = _prepare(postgres_url, tmp_path)
-    stats = _run_on(env, specs, book, tmp_path, servers_count=1, workers=3)
+    env, specs, classes = _prepare(postgres_url, tmp_path)
+    stats = _run_on(env, specs, classes, book, tmp_path, servers_count=1, workers=3)
     _assert_all_stored_once(postgres_url, specs, stats)
+    _assert_counted(postgres_url, env)
 
 
 def test_two_servers_on_one_postgresql_database(tmp_path, book, postgres_url):
     """Sessions are cookies plus database rows and the secret key is shared, so a pupil
     signed in on one server carries on through the other, and a double submit that
     reaches both servers at once is still stored once."""
-    env, specs = _prepare(postgres_url, tmp_path)
-    stats = _run_on(env, specs, book, tmp_path, servers_count=2, workers=2)
+    env, specs, classes = _prepare(postgres_url, tmp_path)
+    stats = _run_on(env, specs, classes, book, tmp_path, servers_count=2, workers=2)
     _assert_all_stored_once(postgres_url, specs, stats)
+    _assert_counted(postgres_url, env)
     assert len(stats.latencies["switch"]) == len(specs), "every pupil went on through the other server"

@@ -66,3 +66,32 @@ def test_migrations_match_the_models(app):
             context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
             diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_answers_from_before_counting_moved_out_of_the_insert_are_not_counted_again(tmp_path, base_config):
+    """Migration 0008: answers stored before it were counted as they arrived, so they are not pending."""
+    from flask_migrate import downgrade, upgrade
+
+    from quizapp import MIGRATIONS_DIR, create_app
+
+    app = create_app({**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}"})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="0007")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO schools (id, name, slug, created_at, retention_months) "
+                              "VALUES (1, 'Old Primary', 'old', '2026-01-01', 12)"))
+            conn.execute(text("INSERT INTO classes (id, school_id, name, year_group, created_at) "
+                              "VALUES (1, 1, 'Owls', 1, '2026-01-01')"))
+            conn.execute(text("INSERT INTO pupils (id, school_id, class_id, first_name, last_initial, year_group, pin, "
+                              "pin_failures, text_size, dyslexia_font, high_contrast, created_at) "
+                              "VALUES (1, 1, 1, 'Ana', 'B', 1, 'cat-cat-cat', 0, 'normal', 0, 0, '2026-01-01')"))
+            conn.execute(text("INSERT INTO answers (school_id, pupil_id, module_id, question_id, content_version, source, "
+                              "response, correct, score, first_try, client_id, created_at) VALUES "
+                              "(1, 1, 'passwords-4-7', 'passwords-4-7-q01', 'v', 'quiz', '{}', 1, 1.0, 1, 'old1', '2026-01-02')"))
+        upgrade(directory=MIGRATIONS_DIR)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT pending, first_try FROM answers")).all() == [(0, 1)]
+        downgrade(directory=MIGRATIONS_DIR, revision="0007")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM answers")).scalar_one() == 1
+        db.engine.dispose()

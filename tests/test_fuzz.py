@@ -753,6 +753,15 @@ ID_PAGES = [("teacher_a", "/teacher/pupils/{}"), ("teacher_a", "/teacher/classes
             ("parent", "/parent/children/{}")]
 
 
+@pytest.mark.parametrize("number", ["99999999999999999999999999", str(2**31), "0", "-1"])
+def test_regression_class_id_in_a_query_string_beyond_the_database_integer_range(client, auth, world, server_errors, number):
+    """Found by test_query_strings_never_fail on PostgreSQL: NumericValueOutOfRange."""
+    _sign_in(auth, world, "teacher_a")
+    response = client.get(f"/teacher/pupils/new?class_id={number}")
+    no_server_error(response, server_errors, f"class_id={number}")
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("number", [2**31, 2**63])
 @pytest.mark.parametrize("role,page", ID_PAGES)
 def test_regression_ids_beyond_the_database_integer_range(client, auth, world, server_errors, role, page, number):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -43,15 +43,24 @@ class Answer(db.Model):
     retry after a dropped connection sends the same id, and the unique
     constraint keeps one row. `first_try` marks the pupil's first answer to
     that question: mastery is worked out from first tries only.
+
+    An answer is stored with one INSERT and nothing else, so that a class
+    answering at once never queues behind dashboard bookkeeping. `pending`
+    marks answers not yet counted into module progress and the dashboards'
+    tallies; services/progress.catch_up counts them, in batches, before
+    anything reads those (and `flask --app quizapp catch-up` can run it from
+    cron).
     """
 
     __tablename__ = "answers"
     __table_args__ = (
         UniqueConstraint("pupil_id", "client_id"),
         Index("ix_answers_pupil_question", "pupil_id", "question_id"),
-        Index("ix_answers_school_module", "school_id", "module_id"),
-        # Dashboards read first tries by pupil; this index answers them without the table.
-        Index("ix_answers_first_tries", "pupil_id", "first_try", "question_id", "correct"),
+        # Only the few answers not yet counted (see catch_up) are in this index. A query uses it
+        # when its condition reads as the index's does: `.where(Answer.pending)` renders
+        # "pending = 1" on SQLite (no boolean type) and "pending" on PostgreSQL.
+        Index("ix_answers_pending", "school_id", "pupil_id", sqlite_where=text("pending = 1"),
+              postgresql_where=text("pending")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,13 +76,16 @@ class Answer(db.Model):
     first_try: Mapped[bool] = mapped_column(Boolean)
     client_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # New answers are pending (default); rows from before this column existed were already counted.
+    pending: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
 
 
 class OutcomeTally(db.Model):
-    """First tries per pupil per "I can" outcome, kept up to date as answers
-    arrive, so that dashboards read one small row per pupil and outcome
-    instead of every answer (their cost must not grow with a year of answers).
-    Rebuilt from `answers` by services/progress.rebuild_tallies."""
+    """First tries per pupil per "I can" outcome, counted from new answers
+    (services/progress.catch_up) before any page reads them, so that
+    dashboards read one small row per pupil and outcome instead of every
+    answer (their cost must not grow with a year of answers). Recounted from
+    `answers` by services/progress.rebuild_tallies."""
 
     __tablename__ = "outcome_tallies"
 
@@ -85,9 +97,10 @@ class OutcomeTally(db.Model):
 
 
 class QuestionTally(db.Model):
-    """First tries at each question, counted per class and year group as they
-    arrive (the class and year group the pupil was in when answering). Holds
-    no pupil: question analysis reads one row per class and question."""
+    """First tries at each question, counted per class and year group (the
+    class and year group the pupil was in when the answer was counted, see
+    services/progress.catch_up). Holds no pupil: question analysis reads one
+    row per class and question."""
 
     __tablename__ = "question_tallies"
 

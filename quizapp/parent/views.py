@@ -10,7 +10,7 @@ from ..access import guard, is_parent
 from ..content import get_content
 from ..extensions import db
 from ..models import ModuleProgress, band_for_year_group
-from ..services import certificate
+from ..services import certificate, progress
 from ..services.scope import child_or_404, children_of
 
 bp = Blueprint("parent", __name__)
@@ -24,6 +24,12 @@ def public(view):
 
 
 guard(bp, is_parent, exempt=PUBLIC_ENDPOINTS)
+
+
+@bp.before_request
+def _count_new_answers():
+    """Count the children's new answers before showing what they finished."""
+    progress.catch_up_for(current_user)
 
 
 def _finished(pupil_ids: list[int]) -> dict[int, list[ModuleProgress]]:

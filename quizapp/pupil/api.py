@@ -9,17 +9,20 @@ client id and is stored exactly once.
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from ..content import get_content
-from ..extensions import csrf, db
-from ..models import Pupil, band_for_year_group
+from ..extensions import csrf, limiter
+from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
 from ..services import answer_token, progress, sessions
 
 bp = Blueprint("pupil_api", __name__)
+# No rate limit: each request needs a valid signed answer token, stores at
+# most one row per client id, and a class answering at once must never wait
+# for a round trip to the limiter's store.
+limiter.exempt(bp)
 
 MAX_FIELDS = 64
 MAX_VALUE = 200
@@ -68,22 +71,38 @@ def _fields(raw) -> MultiDict:
     return MultiDict(clean)
 
 
-def _resolve(data: dict):
-    """The pupil (from the token), module and question, or BadAnswer."""
+STALE_PAGE = "This page is too old to take answers. Please go back to your topics."
+
+
+def _resolve(data: dict, check_pupil: bool = True):
+    """The token's pupil and school, the module and the question, or BadAnswer.
+
+    The answer endpoint skips the pupil check (check_pupil=False): its INSERT
+    only stores the answer of a pupil still at the school and in the module's
+    band, and _not_stored says why when it did not."""
     token = answer_token.read(data.get("token"))
     if token is None:
-        raise BadAnswer("This page is too old to take answers. Please go back to your topics.", 403)
-    pupil = db.session.get(Pupil, token.pupil_id)
-    if pupil is None or pupil.school_id != token.school_id or pupil.archived_at is not None:
-        raise BadAnswer("This page is too old to take answers. Please go back to your topics.", 403)
+        raise BadAnswer(STALE_PAGE, 403)
+    if check_pupil:
+        pupil = progress.answerer(token.pupil_id, token.school_id)
+        if pupil is None:
+            raise BadAnswer(STALE_PAGE, 403)
     content = get_content()
     module = content.modules.get(str(data.get("module", "")))
     question = content.questions.get(str(data.get("question", "")))
     if module is None or question is None or content.question_module.get(question.id) != module.id:
         raise BadAnswer("We could not find that question.", 404)
-    if module.band != band_for_year_group(pupil.year_group):
+    if check_pupil and module.band != band_for_year_group(pupil.year_group):
         raise BadAnswer("We could not find that question.", 404)
-    return pupil, module, question
+    return token, module, question
+
+
+def _not_stored(token) -> BadAnswer:
+    """Why the INSERT stored nothing: the pupil left the school (or was
+    archived), or moved out of the module's age band."""
+    if progress.answerer(token.pupil_id, token.school_id) is None:
+        return BadAnswer(STALE_PAGE, 403)
+    return BadAnswer("We could not find that question.", 404)
 
 
 def _client_id(data: dict) -> str:
@@ -121,9 +140,14 @@ def _grade(question, fields: MultiDict):
 def answer():
     try:
         data = _payload()
-        pupil, module, question = _resolve(data)
+        token, module, question = _resolve(data, check_pupil=False)
         client_id = _client_id(data)
         grade = _grade(question, _fields(data.get("fields", {})))
+        source = "lesson" if data.get("source") == "lesson" else "quiz"
+        recorded = progress.record_answer(token.pupil_id, token.school_id, module, question, source, grade.record,
+                                          grade.correct, grade.score, client_id)
+        if recorded is None:
+            raise _not_stored(token)
     except ChatGoesOn as more:
         source = "lesson" if data.get("source") == "lesson" else "quiz"
         return redirect(_place(module, question, source)["again_url"] + "?path=" + ",".join(more.path))
@@ -132,9 +156,6 @@ def answer():
             return jsonify({"error": exc.message}), exc.status
         return render_template("errors/error.html", code=exc.status, title="That answer did not work",
                                message=exc.message), exc.status
-    source = "lesson" if data.get("source") == "lesson" else "quiz"
-    recorded = progress.record_answer(pupil, module, question, source, grade.record, grade.correct, grade.score, client_id)
-    progress.mark_progress(pupil, module)
     signed_out = _end_idle_session()
     body = {
         "stored": True,
@@ -187,9 +208,14 @@ def chat():
 
 
 def _end_idle_session() -> bool:
-    """The idle hook let this request through (answers are never lost); now
-    that the answer is safe, finish signing the idle pupil out."""
-    if g.get("idle_expired") and current_user.is_authenticated:
-        sessions.end(current_user.get_id())
+    """Whether the tablet is signed out now. The idle hook let this request
+    through (answers are never lost, see sessions_hooks); now that the answer
+    is safe, finish signing an idle pupil out. The signed-in session is not
+    loaded here: the answer token said who answered, and the cookie says
+    whether anyone is signed in (a session ended elsewhere is noticed on the
+    next page, as ever)."""
+    token = sessions.cookie_token()
+    if g.get("idle_expired"):
+        sessions.end(token)
         return True
-    return bool(g.get("idle_expired")) or not current_user.is_authenticated
+    return token is None

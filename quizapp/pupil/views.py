@@ -21,6 +21,16 @@ from .forms import SettingsForm, WorriedForm
 bp = Blueprint("pupil", __name__)
 guard(bp, is_pupil, signin_endpoint="auth.tablet")
 
+# Pages that show whether a module is started or done.
+SHOWS_PROGRESS = {"pupil.home", "pupil.module", "pupil.done", "pupil.certificate_png"}
+
+
+@bp.before_request
+def _count_new_answers():
+    """The pupil's own new answers (only theirs: a pupil's page never waits for the class)."""
+    if request.endpoint in SHOWS_PROGRESS:
+        progress.catch_up_for(current_user)
+
 
 def pupil_band() -> str:
     return band_for_year_group(current_user.year_group)

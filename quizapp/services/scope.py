@@ -9,6 +9,16 @@ from sqlalchemy import Select, select
 from ..extensions import db
 from ..models import ParentLink, Pupil, SchoolClass, User, teacher_classes
 
+MAX_ID = 2**31 - 1  # the largest id the databases hold (PostgreSQL's integer)
+
+
+def _real_id_or_404(record_id) -> int:
+    """An id from a URL or a form that could name a row; anything else (a
+    number too big for the database, say) is simply not found."""
+    if not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
+        abort(404)
+    return record_id
+
 
 def visible_classes(user: User) -> Select:
     """Classes a member of staff may see: all of the school's for admins and
@@ -20,6 +30,7 @@ def visible_classes(user: User) -> Select:
 
 
 def class_or_404(user: User, class_id: int) -> SchoolClass:
+    class_id = _real_id_or_404(class_id)
     school_class = db.session.execute(visible_classes(user).where(SchoolClass.id == class_id)).scalar_one_or_none()
     if school_class is None:
         abort(404)
@@ -27,7 +38,7 @@ def class_or_404(user: User, class_id: int) -> SchoolClass:
 
 
 def pupil_for_staff_or_404(user: User, pupil_id: int) -> Pupil:
-    pupil = db.session.get(Pupil, pupil_id)
+    pupil = db.session.get(Pupil, _real_id_or_404(pupil_id))
     if pupil is None or pupil.school_id != user.school_id:
         abort(404)
     class_or_404(user, pupil.class_id)
@@ -46,6 +57,7 @@ def children_of(parent: User) -> list[Pupil]:
 
 
 def child_or_404(parent: User, pupil_id: int) -> Pupil:
+    pupil_id = _real_id_or_404(pupil_id)
     pupil = db.session.execute(
         select(Pupil)
         .join(ParentLink, ParentLink.pupil_id == Pupil.id)

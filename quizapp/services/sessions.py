@@ -76,20 +76,30 @@ def load(token: str) -> Principal | None:
     return principal
 
 
+def cookie_token() -> str | None:
+    """This device's session token as the signed cookie holds it, without
+    loading the session (Flask-Login keeps it under "_user_id")."""
+    token = session.get("_user_id")
+    return token if isinstance(token, str) and token else None
+
+
 def idle_limit_seconds(principal: Principal) -> int:
     minutes = current_app.config["PUPIL_IDLE_MINUTES" if principal.is_pupil else "ADULT_IDLE_MINUTES"]
     return minutes * 60
 
 
-def touch_or_expire(principal: Principal) -> bool:
+def touch_or_expire(principal: Principal | None) -> bool:
     """Record activity; return False if the session has been idle too long.
 
     The last-seen time lives in the signed cookie, so a page view writes
-    nothing to the database.
+    nothing to the database. With no principal (the answer endpoints, which
+    do not load the session) the pupils' limit applies: only pupil pages
+    send answers.
     """
     now = int(time.time())
     seen = session.get(SEEN_KEY, 0)
-    if now - seen > idle_limit_seconds(principal):
+    limit = idle_limit_seconds(principal) if principal is not None else current_app.config["PUPIL_IDLE_MINUTES"] * 60
+    if now - seen > limit:
         return False
     if now - seen >= 30:
         session[SEEN_KEY] = now

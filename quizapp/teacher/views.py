@@ -15,13 +15,19 @@ from ..extensions import db
 from ..formtools import choices
 from ..models import Assignment, Pupil, band_for_year_group
 from ..services import assignments as assign_service
-from ..services import concerns
+from ..services import concerns, progress
 from ..services import pupil_signin as ps
 from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
 from .forms import AssignmentForm
 
 bp = Blueprint("teacher", __name__)
 guard(bp, is_staff)
+
+
+@bp.before_request
+def _count_new_answers():
+    """Dashboards, reports and exports read progress and tallies: count the school's new answers first."""
+    progress.catch_up_for(current_user)
 
 
 @bp.get("/")
