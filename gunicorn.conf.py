@@ -14,8 +14,11 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle each worker after this many requests (with jitter, so that they do
+# not all restart at once): a guard against slow memory growth, rare enough
+# that recycling costs nothing noticeable (with preload_app, a fork).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access log without query strings: "%(U)s" is the path only, and no user
 # names, cookies or form data are ever logged.
@@ -23,12 +26,46 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 
+# Load the app once, in the master, and fork the workers from it: a worker
+# that is recycled (max_requests) starts in milliseconds instead of loading
+# and validating all the content again (about 2.5 s of CPU each time), and
+# the workers share the loaded content's memory. GUNICORN_PRELOAD=0 turns it
+# off (each worker then loads the app itself).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
-def post_worker_init(worker):
-    """Once the app is loaded (its content, templates and code: long-lived
-    objects), move everything so far out of the garbage collector's sight, so
-    that its full collections only walk what requests allocate."""
+
+def _flask_app(worker):
+    app = worker.app.wsgi()
+    return app if hasattr(app, "app_context") else None
+
+
+def when_ready(server):
+    """With preload: everything loaded so far is long-lived. Move it out of
+    the garbage collector's sight before forking, so that its collections
+    only walk what requests allocate and do not touch (and so copy) the
+    shared pages."""
     import gc
 
     gc.collect()
     gc.freeze()
+
+
+def post_fork(server, worker):
+    """A forked worker must not use the master's database connections: drop
+    the inherited pool (without closing the master's sockets) so that the
+    worker opens its own."""
+    app = _flask_app(worker) if server.cfg.preload_app else None
+    extension = app.extensions.get("sqlalchemy") if app is not None else None
+    if extension is not None:
+        with app.app_context():
+            for engine in extension.engines.values():
+                engine.dispose(close=False)
+
+
+def post_worker_init(worker):
+    """Without preload, the same for what this worker loaded itself."""
+    if not worker.cfg.preload_app:
+        import gc
+
+        gc.collect()
+        gc.freeze()

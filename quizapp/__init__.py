@@ -57,12 +57,24 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_only_decorated_views(app, limiter)
     login_manager.init_app(app)
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     sessions_hooks.init_app(app)
     content.init_app(app)
+
+
+def _limit_only_decorated_views(app: Flask, limiter) -> None:
+    """The app's rate limits are all on views (@limiter.limit) or taken by
+    services/throttle.py; there are no default or application-wide limits.
+    Decorated views check their limits themselves, so Flask-Limiter's
+    before-request check would only ever find nothing to do, on every
+    request: take it out. (Adding default_limits would need it back, and
+    tests/test_security.py checks that there are none.)"""
+    check = limiter._check_request_limit
+    app.before_request_funcs[None] = [hook for hook in app.before_request_funcs.get(None, []) if hook != check]
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,7 +1,9 @@
 """Helpers shared by the tests: CSRF-aware posting, a two-school world, signing in."""
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from quizapp.extensions import db
@@ -20,6 +22,22 @@ def csrf_token(client, path: str = "/signin") -> str:
     match = _TOKEN.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+_ANSWER_TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')
+
+
+def answer_token(client, url: str) -> str:
+    """The signed answer token on a pupil's question page."""
+    return _ANSWER_TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
+
+
+def send_answer(client, token, module_id, question, fields, client_id=None, source="quiz"):
+    """What the page's JavaScript sends for one answer."""
+    payload = {"module": module_id, "question": question.id, "client_id": client_id or uuid.uuid4().hex,
+               "token": token, "source": source, "fields": fields}
+    return client.post("/pupil/api/answer", data=json.dumps(payload), content_type="application/json",
+                       headers={"Accept": "application/json"})
 
 
 def post(client, path: str, data: dict | None = None, token_from: str = "/signin", **kw):

@@ -5,15 +5,13 @@ nothing is missed or counted twice, that each viewer's pages count only what
 that viewer may see, and that the answer path stays one statement."""
 from __future__ import annotations
 
-import json
 import random
-import re
 import uuid
 
 import pytest
 from sqlalchemy import event, func, select
 
-from helpers import post
+from helpers import answer_token, post, send_answer
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import (
@@ -27,19 +25,19 @@ from quizapp.models import (
 from quizapp.services import progress
 from solver import right_fields, wrong_fields
 
-TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')
 MODULE = "passwords-4-7"  # band 4-7: pupil_a and pupil_a2 (Year 1)
 
 
-def _token(client, url: str) -> str:
-    return TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
+def _module() -> object:
+    return get_content().modules[MODULE]
 
 
-def _answer(client, token, module_id, question, fields, client_id=None, source="quiz"):
-    payload = {"module": module_id, "question": question.id, "client_id": client_id or uuid.uuid4().hex,
-               "token": token, "source": source, "fields": fields}
-    return client.post("/pupil/api/answer", data=json.dumps(payload), content_type="application/json",
-                       headers={"Accept": "application/json"})
+def _at_the_quiz(app, client, auth, world):
+    """Pupil A signed in on the module's first question; returns the module and the page's answer token."""
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        module = _module()
+    return module, answer_token(client, f"/pupil/modules/{MODULE}/quiz/1")
 
 
 def _answers(app, **where) -> list[Answer]:
@@ -72,12 +70,9 @@ def _snapshot(app, school_id: int) -> dict:
 
 
 def test_an_answer_is_stored_pending_and_the_teachers_page_counts_it(app, client, auth, world):
-    auth.pupil(world.one, world.one.pupil_a)
-    with app.app_context():
-        module = get_content().modules[MODULE]
+    module, token = _at_the_quiz(app, client, auth, world)
     q = next(q for q in module.bank.questions if q.type == "single_choice")
-    token = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
-    assert _answer(client, token, MODULE, q, wrong_fields(q)).json["stored"]
+    assert send_answer(client, token, MODULE, q, wrong_fields(q)).json["stored"]
     [stored] = _answers(app)
     assert stored.pending and not stored.first_try
     with app.app_context():
@@ -101,15 +96,12 @@ def test_an_answer_is_stored_pending_and_the_teachers_page_counts_it(app, client
 
 
 def test_the_first_answer_stored_is_the_first_try_and_is_counted_once(app, client, auth, world):
-    auth.pupil(world.one, world.one.pupil_a)
-    with app.app_context():
-        module = get_content().modules[MODULE]
+    module, token = _at_the_quiz(app, client, auth, world)
     q = module.bank.questions[0]
-    token = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
-    _answer(client, token, MODULE, q, wrong_fields(q))
+    send_answer(client, token, MODULE, q, wrong_fields(q))
     client.get("/pupil/")  # counts the wrong first try
-    _answer(client, token, MODULE, q, right_fields(q))
-    _answer(client, token, MODULE, q, right_fields(q))
+    send_answer(client, token, MODULE, q, right_fields(q))
+    send_answer(client, token, MODULE, q, right_fields(q))
     client.get("/pupil/")
     client.get("/pupil/")  # nothing left: counting twice would show here
     answers = _answers(app)
@@ -122,21 +114,18 @@ def test_the_first_answer_stored_is_the_first_try_and_is_counted_once(app, clien
 
 def test_a_late_answer_finishes_the_module_when_the_pupil_next_looks(app, client, auth, world):
     """An answer queued offline arrives after the pupil moved past the last question."""
-    auth.pupil(world.one, world.one.pupil_a)
-    with app.app_context():
-        module = get_content().modules[MODULE]
-    token = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
+    module, token = _at_the_quiz(app, client, auth, world)
     for n in range(1, len(module.lesson.steps) + 1):
         post(client, f"/pupil/modules/{MODULE}/lesson/{n}/next", token_from=f"/pupil/modules/{MODULE}/lesson/{n}")
     *answered, late = module.bank.questions
     for n, question in enumerate(answered, start=1):
-        _answer(client, token, MODULE, question, right_fields(question))
+        send_answer(client, token, MODULE, question, right_fields(question))
         post(client, f"/pupil/modules/{MODULE}/quiz/{n}/next", token_from=f"/pupil/modules/{MODULE}/quiz/{n}")
     last = len(module.bank.questions)
     post(client, f"/pupil/modules/{MODULE}/quiz/{last}/next", token_from=f"/pupil/modules/{MODULE}/quiz/{last}")
     assert "status--done" not in client.get("/pupil/").get_data(as_text=True)
 
-    assert _answer(client, token, MODULE, late, right_fields(late)).json["stored"]
+    assert send_answer(client, token, MODULE, late, right_fields(late)).json["stored"]
     home = client.get("/pupil/").get_data(as_text=True)
     assert "status--done" in home
     assert client.get(f"/pupil/modules/{MODULE}/done").status_code == 200
@@ -148,7 +137,7 @@ def _tokens(client, auth, pupils) -> dict[int, str]:
     tokens = {}
     for school, pupil_id in pupils:
         auth.pupil(school, pupil_id)
-        tokens[pupil_id] = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
+        tokens[pupil_id] = answer_token(client, f"/pupil/modules/{MODULE}/quiz/1")
         post(client, "/signout", token_from="/pupil/")
     return tokens
 
@@ -160,7 +149,7 @@ def test_a_pupils_page_counts_only_their_own_answers(app, client, auth, world):
     tokens = _tokens(client, auth, [(world.one, world.one.pupil_a), (world.one, world.one.pupil_a2)])
     auth.pupil(world.one, world.one.pupil_a)
     for token in tokens.values():
-        _answer(client, token, MODULE, q, right_fields(q))
+        send_answer(client, token, MODULE, q, right_fields(q))
     client.get("/pupil/")
     pending = {a.pupil_id: a.pending for a in _answers(app)}
     assert pending == {world.one.pupil_a: False, world.one.pupil_a2: True}
@@ -173,7 +162,7 @@ def test_staff_pages_count_their_own_school_only_and_parents_their_own_children(
     tokens = _tokens(client, auth, [(school, pupil_id) for school in (world.one, world.two)
                                     for pupil_id in (school.pupil_a, school.pupil_a2)])
     for token in tokens.values():
-        _answer(client, token, MODULE, q, right_fields(q))
+        send_answer(client, token, MODULE, q, right_fields(q))
 
     auth.adult(world.one.emails["parent"])  # linked to world.one.pupil_a only
     assert client.get("/parent/").status_code == 200
@@ -200,7 +189,7 @@ def test_catching_up_in_small_batches_counts_the_same_as_a_recount(app, client, 
         pupil_id = rng.choice(list(tokens))
         q = rng.choice(questions)
         fields = right_fields(q) if rng.random() < 0.5 else wrong_fields(q)
-        assert _answer(client, tokens[pupil_id], MODULE, q, fields).status_code == 200
+        assert send_answer(client, tokens[pupil_id], MODULE, q, fields).status_code == 200
         if rng.random() < 0.2:
             with app.app_context():
                 progress.catch_up(world.one.school_id, [pupil_id] if rng.random() < 0.5 else None)
@@ -219,11 +208,8 @@ def test_catching_up_in_small_batches_counts_the_same_as_a_recount(app, client, 
 
 
 def test_storing_an_answer_is_one_statement(app, client, auth, world):
-    auth.pupil(world.one, world.one.pupil_a)
-    with app.app_context():
-        module = get_content().modules[MODULE]
+    module, token = _at_the_quiz(app, client, auth, world)
     q = module.bank.questions[0]
-    token = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -235,10 +221,10 @@ def test_storing_an_answer_is_one_statement(app, client, auth, world):
     event.listen(engine, "before_cursor_execute", count)
     try:
         client_id = uuid.uuid4().hex
-        first = _answer(client, token, MODULE, q, right_fields(q), client_id=client_id)
+        first = send_answer(client, token, MODULE, q, right_fields(q), client_id=client_id)
         stored = list(statements)
         statements.clear()
-        again = _answer(client, token, MODULE, q, right_fields(q), client_id=client_id)
+        again = send_answer(client, token, MODULE, q, right_fields(q), client_id=client_id)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert first.json["duplicate"] is False and again.json["duplicate"] is True
@@ -247,22 +233,19 @@ def test_storing_an_answer_is_one_statement(app, client, auth, world):
 
 
 def test_answers_from_a_pupil_who_left_or_moved_band_are_refused_and_not_stored(app, client, auth, world):
-    auth.pupil(world.one, world.one.pupil_a)
-    with app.app_context():
-        module = get_content().modules[MODULE]
+    module, token = _at_the_quiz(app, client, auth, world)
     q = module.bank.questions[0]
-    token = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
     with app.app_context():
         db.session.get(Pupil, world.one.pupil_a).year_group = 5
         db.session.commit()
-    moved = _answer(client, token, MODULE, q, right_fields(q))
+    moved = send_answer(client, token, MODULE, q, right_fields(q))
     assert moved.status_code == 404 and moved.json["error"]
     with app.app_context():
         pupil = db.session.get(Pupil, world.one.pupil_a)
         pupil.year_group = 1
         pupil.archived_at = func.now()
         db.session.commit()
-    left = _answer(client, token, MODULE, q, right_fields(q))
+    left = send_answer(client, token, MODULE, q, right_fields(q))
     assert left.status_code == 403 and "too old" in left.json["error"]
     assert _answers(app) == []
 
@@ -272,7 +255,7 @@ def test_the_catch_up_and_recount_commands(app, client, auth, world):
         module = get_content().modules[MODULE]
     q = module.bank.questions[0]
     auth.pupil(world.one, world.one.pupil_a)
-    _answer(client, _token(client, f"/pupil/modules/{MODULE}/quiz/1"), MODULE, q, right_fields(q))
+    send_answer(client, answer_token(client, f"/pupil/modules/{MODULE}/quiz/1"), MODULE, q, right_fields(q))
     runner = app.test_cli_runner()
     result = runner.invoke(args=["catch-up"])
     assert result.exit_code == 0 and "Counted 1 new answer" in result.output
@@ -296,9 +279,9 @@ def test_counting_happens_before_the_page_reads(app, client, auth, world, role):
                                       lesson_done_at=func.now()))
         db.session.commit()
     auth.pupil(world.one, world.one.pupil_a)
-    token = _token(client, f"/pupil/modules/{MODULE}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{MODULE}/quiz/1")
     for question in module.bank.questions:
-        _answer(client, token, MODULE, question, right_fields(question))
+        send_answer(client, token, MODULE, question, right_fields(question))
     post(client, "/signout", token_from="/pupil/modules/" + MODULE + "/quiz/1")
     auth.adult(world.one.emails[role])
     page = client.get(f"/parent/children/{world.one.pupil_a}" if role == "parent" else f"/teacher/pupils/{world.one.pupil_a}")

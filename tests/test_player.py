@@ -3,31 +3,16 @@ answers that are checked on the server and stored exactly once."""
 from __future__ import annotations
 
 import json
-import re
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from helpers import post
+from helpers import answer_token, post, send_answer
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Answer, Pupil
 from solver import right_fields, wrong_fields
-
-TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')
-
-
-def _token(client, url: str) -> str:
-    return TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
-
-
-def _answer(client, token, module_id, question, fields, client_id=None, source="quiz"):
-    payload = {"module": module_id, "question": question.id, "client_id": client_id or uuid.uuid4().hex,
-               "token": token, "source": source, "fields": fields}
-    return client.post("/pupil/api/answer", data=json.dumps(payload), content_type="application/json",
-                       headers={"Accept": "application/json"})
-
 
 
 def _sign_in_band(auth, world, band, year6):
@@ -70,17 +55,17 @@ def test_a_whole_module_by_json_answers_then_certificate(app, client, auth, worl
     auth.pupil(world.one, world.one.pupil_b)  # Year 4: band 7-9
     with app.app_context():
         module = get_content().modules["passwords-7-9"]
-    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
     for n, step in enumerate(module.lesson.steps, start=1):
         if step.question is not None:
-            r = _answer(client, token, module.id, step.question, right_fields(step.question), source="lesson")
+            r = send_answer(client, token, module.id, step.question, right_fields(step.question), source="lesson")
             assert r.status_code == 200 and r.json["correct"], (step.question.id, r.json)
         post(client, f"/pupil/modules/{module.id}/lesson/{n}/next", token_from=f"/pupil/modules/{module.id}/lesson/{n}")
     for n, question in enumerate(module.bank.questions, start=1):
-        wrong = _answer(client, token, module.id, question, wrong_fields(question))
+        wrong = send_answer(client, token, module.id, question, wrong_fields(question))
         assert wrong.status_code == 200 and not wrong.json["correct"], question.id
         assert wrong.json["lines"], "feedback explains why"
-        right = _answer(client, token, module.id, question, right_fields(question))
+        right = send_answer(client, token, module.id, question, right_fields(question))
         assert right.json["correct"], (question.id, right.json)
         last = post(client, f"/pupil/modules/{module.id}/quiz/{n}/next", token_from=f"/pupil/modules/{module.id}/quiz/{n}")
     assert last.headers["Location"].endswith(f"/pupil/modules/{module.id}/done")
@@ -105,10 +90,10 @@ def test_the_same_answer_sent_twice_is_stored_once(app, client, auth, world):
     with app.app_context():
         module = get_content().modules["passwords-4-7"]
     q = module.bank.questions[0]
-    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
     client_id = uuid.uuid4().hex
-    first = _answer(client, token, module.id, q, right_fields(q), client_id=client_id)
-    again = _answer(client, token, module.id, q, right_fields(q), client_id=client_id)
+    first = send_answer(client, token, module.id, q, right_fields(q), client_id=client_id)
+    again = send_answer(client, token, module.id, q, right_fields(q), client_id=client_id)
     assert first.json["duplicate"] is False and again.json["duplicate"] is True
     with app.app_context():
         assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
@@ -120,8 +105,8 @@ def test_malformed_answers_get_a_clear_400_and_store_nothing(app, client, auth, 
     with app.app_context():
         module = get_content().modules["passwords-4-7"]
     q = next(q for q in module.bank.questions if q.type == "single_choice")
-    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
-    r = _answer(client, token, module.id, q, fields)
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
+    r = send_answer(client, token, module.id, q, fields)
     assert r.status_code == 400 and r.json["error"]
     with app.app_context():
         assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 0
@@ -132,11 +117,11 @@ def test_bad_tokens_and_other_bands_are_refused(app, client, auth, world):
     with app.app_context():
         content = get_content()
         mine, theirs = content.modules["passwords-4-7"], content.modules["passwords-9-11"]
-    token = _token(client, f"/pupil/modules/{mine.id}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{mine.id}/quiz/1")
     q = mine.bank.questions[0]
-    assert _answer(client, "forged", mine.id, q, right_fields(q)).status_code == 403
-    assert _answer(client, token, theirs.id, theirs.bank.questions[0], right_fields(theirs.bank.questions[0])).status_code == 404
-    assert _answer(client, token, mine.id, theirs.bank.questions[0], {}).status_code == 404
+    assert send_answer(client, "forged", mine.id, q, right_fields(q)).status_code == 403
+    assert send_answer(client, token, theirs.id, theirs.bank.questions[0], right_fields(theirs.bank.questions[0])).status_code == 404
+    assert send_answer(client, token, mine.id, theirs.bank.questions[0], {}).status_code == 404
     raw = client.post("/pupil/api/answer", data="{not json", content_type="application/json")
     assert raw.status_code in (400, 403)
 
@@ -148,14 +133,31 @@ def test_an_answer_left_for_hours_is_still_stored_then_the_pupil_is_signed_out(a
     with app.app_context():
         module = get_content().modules["being-kind-4-7"]
     q = module.bank.questions[0]
-    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
     later = real_time.time() + 2 * 3600
     monkeypatch.setattr("quizapp.services.sessions.time.time", lambda: later)
-    r = _answer(client, token, module.id, q, right_fields(q))
-    assert r.status_code == 200 and r.json["stored"] and r.json["signed_out"]
-    assert client.get("/pupil/").status_code == 302
+    r = send_answer(client, token, module.id, q, right_fields(q))
+    assert r.status_code == 200 and r.json["stored"]
+    assert "Set-Cookie" not in r.headers  # the JSON answer leaves the tablet's session alone
+    nxt = client.get(f"/pupil/modules/{module.id}/quiz/2")  # the pupil's next page signs them out, kindly
+    assert nxt.status_code == 302 and nxt.headers["Location"].endswith("/tablet/class")
+    assert "nobody tapped for a while" in client.get("/tablet/class").get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
+
+
+def test_a_json_answer_neither_reads_nor_changes_the_session(app, client, auth, world):
+    """The answer token says whose answer it is; the tablet's sign-in cookie is not opened (it is
+    not needed, and opening it for every answer of a class costs), nor sent back."""
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        module = get_content().modules["being-kind-4-7"]
+    q = module.bank.questions[0]
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
+    client.delete_cookie("quizapp_session")  # a tablet whose sign-in has gone: the answer still counts
+    r = send_answer(client, token, module.id, q, right_fields(q))
+    assert r.status_code == 200 and r.json["stored"] and "signed_out" not in r.json
+    assert "Set-Cookie" not in r.headers and "Cookie" not in r.headers.get("Vary", "")
 
 
 def test_an_answer_sent_after_the_pupil_switched_still_counts_for_them(app, client, auth, world):
@@ -164,10 +166,10 @@ def test_an_answer_sent_after_the_pupil_switched_still_counts_for_them(app, clie
     with app.app_context():
         module = get_content().modules["being-kind-4-7"]
     q = module.bank.questions[0]
-    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
     post(client, "/tablet/switch", token_from="/pupil/")
     post(client, f"/tablet/pupil/{world.one.pupil_a2}", {"pin": world.one.pins[world.one.pupil_a2]}, token_from="/tablet/class")
-    assert _answer(client, token, module.id, q, right_fields(q)).status_code == 200
+    assert send_answer(client, token, module.id, q, right_fields(q)).status_code == 200
     with app.app_context():
         assert db.session.execute(select(Answer.pupil_id)).scalar_one() == world.one.pupil_a
 
@@ -177,9 +179,9 @@ def test_typed_passwords_are_never_stored(app, client, auth, world, year6):
     with app.app_context():
         module = get_content().modules["passwords-9-11"]
     q = next(q for q in module.bank.questions if q.type == "password_builder" and q.allow_typing)
-    token = _token(client, f"/pupil/modules/{module.id}/quiz/1")
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/1")
     secret = "PurpleElephantDancing"
-    r = _answer(client, token, module.id, q, {"typed": [secret]})
+    r = send_answer(client, token, module.id, q, {"typed": [secret]})
     assert r.status_code == 200
     assert secret not in r.get_data(as_text=True)
     with app.app_context():
@@ -192,8 +194,7 @@ def test_no_javascript_answer_and_chat(app, client, auth, world):
     with app.app_context():
         module = get_content().modules["meeting-online-friends-7-9"]
     n, q = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "chat_scenario")
-    page = client.get(f"/pupil/modules/{module.id}/quiz/{n}").get_data(as_text=True)
-    token = TOKEN.search(page).group(1)
+    token = answer_token(client, f"/pupil/modules/{module.id}/quiz/{n}")
     path = right_fields(q)["path"][0].split(",")
     form = {"module": module.id, "question": q.id, "source": "quiz", "answer_token": token, "client_id": uuid.uuid4().hex}
     for step, choice in enumerate(path):

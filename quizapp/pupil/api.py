@@ -5,6 +5,12 @@ Authentication is the page's signed answer token (services/answer_token.py),
 not the session, so an answer is stored even when the pupil was signed out
 for being idle or the page's CSRF token has expired. Each answer carries a
 client id and is stored exactly once.
+
+JSON requests (the page's JavaScript) neither read nor change the tablet's
+signed-in session: its cookie is not even opened (see
+sessions_hooks.SessionInterface), and an idle pupil is signed out by their
+next page, with the usual message. The no-JavaScript form post shows a page,
+so it uses the session as any page does.
 """
 from __future__ import annotations
 
@@ -156,7 +162,6 @@ def answer():
             return jsonify({"error": exc.message}), exc.status
         return render_template("errors/error.html", code=exc.status, title="That answer did not work",
                                message=exc.message), exc.status
-    signed_out = _end_idle_session()
     body = {
         "stored": True,
         "duplicate": recorded.duplicate,
@@ -164,10 +169,10 @@ def answer():
         "score": grade.score,
         "summary": grade.summary,
         "lines": [{"ref": line.ref, "text": line.text, "good": line.good} for line in grade.lines],
-        "signed_out": signed_out,
     }
     if request.is_json:
         return jsonify(body)
+    signed_out = _end_idle_session()
     where = _place(module, question, source)
     return render_template("pupil/answer_saved.html", result=body, module=module, signed_out=signed_out, form=FlaskForm(),
                            **where)
@@ -208,12 +213,11 @@ def chat():
 
 
 def _end_idle_session() -> bool:
-    """Whether the tablet is signed out now. The idle hook let this request
-    through (answers are never lost, see sessions_hooks); now that the answer
-    is safe, finish signing an idle pupil out. The signed-in session is not
-    loaded here: the answer token said who answered, and the cookie says
-    whether anyone is signed in (a session ended elsewhere is noticed on the
-    next page, as ever)."""
+    """For the no-JavaScript form post, which shows a page: whether the tablet
+    is signed out now. The idle hook let this request through (answers are
+    never lost, see sessions_hooks); now that the answer is safe, finish
+    signing an idle pupil out. (JSON answers leave the session alone: the
+    pupil's next page does this.)"""
     token = sessions.cookie_token()
     if g.get("idle_expired"):
         sessions.end(token)

@@ -128,12 +128,7 @@
       list.appendChild(li);
     });
     box.appendChild(list);
-    if (body.signed_out) {
-      var out = document.createElement("p");
-      out.className = "flash flash--info";
-      out.textContent = "Your answer is saved. You were signed out because nobody tapped for a while. Tap your name to carry on.";
-      box.appendChild(out);
-    } else if (!body.correct) {
+    if (!body.correct) {
       var again = document.createElement("button");
       again.type = "button";
       again.className = "button button--big try-again";
