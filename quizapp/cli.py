@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from .extensions import db
-from .models import PARENT, PLATFORM_ADMIN, STAFF, School
+from .models import PARENT, PLATFORM_ADMIN, STAFF, School, User
 from .services.accounts import AccountError, create_school, create_user
 
 content_cli = AppGroup("content", help="Check lessons and question banks.")
@@ -98,6 +98,27 @@ def create_user_command(email, name, kind, school_slug, teacher, dsl, school_adm
     click.echo(f"Created {kind} account {user.email}.")
 
 
+@click.command("set-password")
+@with_appcontext
+@click.argument("email")
+@click.password_option(help="The new password (asked for if not given).")
+def set_password_command(email, password) -> None:
+    """Set a new password for an adult who has forgotten theirs (and unlock
+    the account); every device they were signed in on is signed out. Give
+    them the password in person, and ask them to change it (Change password)."""
+    from .services.accounts import normalise_email, reset_password
+    from .services.passwords import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    user = db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"there is no account for {email}")
+    reset_password(user, password)
+    click.echo(f"Set a new password for {user.email}; they are signed out everywhere.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -134,12 +155,16 @@ def restore_command(path: Path, yes: bool) -> None:
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
     """Erase the learning data and accounts of pupils who left longer ago than
-    their school's retention period (safeguarding records are kept). Run it daily."""
+    their school's retention period (safeguarding records are kept), and
+    sign-in session records older than 30 days. Run it daily."""
     from .services import data_protection
 
     done = data_protection.apply_retention(dry_run=dry_run)
     verb = "Would erase" if dry_run else "Erased"
     click.echo(f"{verb} {len(done)} pupil account(s) past their school's retention period.")
+    sessions = data_protection.prune_sessions(dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {sessions} sign-in session record(s) older than {data_protection.SESSION_ROWS_KEPT_DAYS} days.")
 
 
 @click.command("catch-up")
@@ -178,5 +203,5 @@ def recount_command(school_slug: str | None) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command,
-                    retention_command, catch_up_command, recount_command):
+                    retention_command, catch_up_command, recount_command, set_password_command):
         app.cli.add_command(command)

@@ -6,8 +6,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from quizapp.extensions import db
-from quizapp.models import PARENT, STAFF, Assignment, Concern, ParentLink, Pupil, School, SchoolClass
+from quizapp.models import PARENT, STAFF, Assignment, Concern, ParentLink, Pupil, School, SchoolClass, User
 from quizapp.services.accounts import create_user
 from quizapp.services.pupil_signin import random_pin
 
@@ -59,6 +61,7 @@ class SchoolWorld:
     assignment: int = 0  # passwords-4-7 for class A
     emails: dict[str, str] = field(default_factory=dict)
     pins: dict[int, str] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)  # role -> users.id, as in emails
 
 
 @dataclass
@@ -106,6 +109,8 @@ def _build_school(slug: str) -> SchoolWorld:
         school_id=school.id, slug=slug, class_a=class_a.id, class_b=class_b.id,
         pupil_a=pupils[0].id, pupil_a2=pupils[1].id, pupil_b=pupils[2].id, concern=concern.id, assignment=assignment.id,
         emails=emails, pins={p.id: p.pin for p in pupils},
+        user_ids={role: db.session.execute(select(User.id).where(User.email == email)).scalar_one()
+                  for role, email in emails.items()},
     )
 
 

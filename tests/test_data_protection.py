@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from helpers import post
 from quizapp.extensions import db
@@ -105,3 +105,22 @@ def test_school_admin_sets_the_retention_period(app, client, auth, world):
         from quizapp.models import School
 
         assert db.session.get(School, world.one.school_id).retention_months == 24
+
+
+def test_retention_deletes_sign_in_session_records_older_than_30_days(app, client, auth, world, monkeypatch):
+    from quizapp.models import AuthSession
+
+    auth.pupil(world.one, world.one.pupil_a)  # a teacher's and a pupil's sessions, started now
+    with app.app_context():
+        started = db.session.execute(select(func.count(AuthSession.id))).scalar_one()
+    assert started >= 2
+    runner = app.test_cli_runner()
+    assert "Deleted 0 sign-in session" in runner.invoke(args=["retention"]).output
+    later = now_utc() + timedelta(days=31)
+    monkeypatch.setattr("quizapp.services.data_protection.now_utc", lambda: later)
+    assert f"Would delete {started} sign-in session" in runner.invoke(args=["retention", "--dry-run"]).output
+    result = runner.invoke(args=["retention"])
+    assert result.exit_code == 0 and f"Deleted {started} sign-in session" in result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(AuthSession.id))).scalar_one() == 0
+        assert db.session.get(Pupil, world.one.pupil_a) is not None  # only the records of signing in go

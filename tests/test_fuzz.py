@@ -166,6 +166,10 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
         "teacher.add_class": {"name": F(["Owls", " Foxes "], ["Hedgehogs", "x" * 61]), "year_group": F(years, odd_years)},
         "teacher.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"])},
         "teacher.erase_pupil": {"confirm": F(["Amara", " AMARA "], ["Ben"])},
+        "teacher.set_staff_active": {"active": F(["0", "1"], ["2", "", "yes", "-1"])},
+        "auth.change_password": {"current": F([PASSWORD], ["wrong password"]),
+                                 "new": F(["river lantern biscuit"], ["short", "x" * 201]),
+                                 "again": F(["river lantern biscuit"], ["something else"])},
         "teacher.class_teachers": {"teacher": F(staff_ids, ["-1", "99999999999999999999"])},
         "pupil.settings": {"text_size": F(["normal", "large"], ["huge"]), "dyslexia_font": F(["y", ""]),
                            "high_contrast": F(["y", ""])},
@@ -185,7 +189,7 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
 FORMS = {
     "auth.signin": "anon", "auth.tablet": "anon", "parent.register": "anon",
     "auth.pin": "tablet",
-    "auth.signout": "teacher_a", "auth.switch_pupil": "pupil", "auth.leave_tablet": "pupil", "auth.handover": "teacher_a",
+    "auth.signout": "teacher_a", "auth.change_password": "teacher_a", "auth.switch_pupil": "pupil", "auth.leave_tablet": "pupil", "auth.handover": "teacher_a",
     "parent.link": "parent",
     "teacher.class_letters": "teacher_a", "teacher.revoke_parent_link": "teacher_a", "teacher.open_signin": "teacher_a",
     "teacher.close_signin": "teacher_a", "teacher.reset_pin": "teacher_a", "teacher.remove_assignment": "teacher_a",
@@ -193,7 +197,7 @@ FORMS = {
     "teacher.assignments": "teacher_a", "teacher.add_pupil": "teacher_a", "teacher.edit_pupil": "teacher_a",
     "teacher.archive_pupil": "teacher_a",
     "teacher.add_class": "admin", "teacher.school_settings": "admin", "teacher.erase_pupil": "admin",
-    "teacher.class_teachers": "admin",
+    "teacher.class_teachers": "admin", "teacher.set_staff_active": "admin",
     "pupil.lesson_next": "pupil", "pupil.quiz_next": "pupil", "pupil.settings": "pupil", "pupil.worried": "pupil",
     "pupil_api.answer": "pupil", "pupil_api.chat": "pupil",
     "safeguarding.add_note": "dsl", "safeguarding.set_status": "dsl", "safeguarding.share": "dsl",
@@ -306,7 +310,9 @@ def test_signing_in_never_leaves_the_site(client, world, server_errors, next_url
 
 # Every route with a number in its path (a record's id, a year, a step), with any number there.
 _NUMBER = re.compile(r"(?<=/)\d+(?=/|\.|$)")
-_SAMPLE_WORLD = World(one=SchoolWorld(1, "oak", 1, 2, 3, 4, 5, 6, 7), two=SchoolWorld(2, "elm", 8, 9, 10, 11, 12, 13, 14),
+_ROLES = ("teacher_a", "teacher_b", "dsl", "admin", "parent")
+_SAMPLE_WORLD = World(one=SchoolWorld(1, "oak", 1, 2, 3, 4, 5, 6, 7, user_ids=dict(zip(_ROLES, range(15, 20)))),
+                      two=SchoolWorld(2, "elm", 8, 9, 10, 11, 12, 13, 14, user_ids=dict(zip(_ROLES, range(20, 25)))),
                       platform_admin="platform@deploy.test")
 ID_ROUTES = {endpoint: (method, path, next((r for r in ("teacher_a", "admin", "dsl", "pupil", "parent", "platform", "anon")
                                             if _expected(table, r) < 400), "teacher_a"))

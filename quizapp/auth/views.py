@@ -1,7 +1,7 @@
 """Signing in and out: adults with email and password; pupils on a class tablet."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..access import home_endpoint, is_staff
@@ -11,7 +11,7 @@ from ..paths import asset_dir
 from ..security import safe_next
 from ..services import accounts, sessions, throttle
 from ..services import pupil_signin as ps
-from .forms import ClassCodeForm, PinForm, SignInForm
+from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
@@ -48,6 +48,23 @@ def signin():
         sessions.start(result.user)
         return redirect(safe_next(form.next.data, url_for(home_endpoint(result.user))))
     return render_template("auth/signin.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("20 per 15 minutes", methods=["POST"])
+def change_password():
+    """Any signed-in adult changes their own password (pupils have picture PINs, reset by their teacher)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.signin", next=request.path))
+    if current_user.is_pupil:
+        abort(403)
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if accounts.change_password(current_user, form.current.data, form.new.data, current_user.get_id()):
+            flash("Your password is changed. Any other device you were signed in on is now signed out.", "success")
+            return redirect(url_for(home_endpoint(current_user)))
+        form.current.errors = ["That is not your password now. Please try again."]
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/signout")

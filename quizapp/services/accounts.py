@@ -126,3 +126,65 @@ def create_school(name: str, slug: str) -> School:
     school = School(name=name, slug=slug)
     db.session.add(school)
     return school
+
+
+def school_staff(school_id: int) -> list[User]:
+    """Every staff account of a school, in name order (active or not)."""
+    return list(db.session.execute(
+        select(User).where(User.kind == STAFF, User.school_id == school_id).order_by(User.active.desc(), User.name)
+    ).scalars())
+
+
+def set_staff_active(admin: User, staff: User, active: bool) -> None:
+    """A school admin turns a colleague's account off (a leaver) or on again.
+
+    Turning an account off ends its sessions at once, so it stops working on
+    every device. An admin cannot turn off their own account, nor the last
+    active school admin's: the school would be left without one."""
+    if staff.kind != STAFF or staff.school_id != admin.school_id:
+        raise LookupError("not this school's staff")
+    if staff.active == active:
+        return
+    if not active:
+        if staff.id == admin.id:
+            raise AccountError("You cannot turn off your own account. Ask another school admin.")
+        if staff.is_school_admin:
+            admins = db.session.execute(select(func.count(User.id)).where(
+                User.kind == STAFF, User.school_id == admin.school_id, User.is_school_admin.is_(True), User.active.is_(True)
+            )).scalar_one()
+            if admins <= 1:
+                raise AccountError("This is the school's only school admin: make someone else a school admin first.")
+        from ..models import AuthSession
+
+        db.session.execute(update(AuthSession).where(AuthSession.user_id == staff.id, AuthSession.ended_at.is_(None))
+                           .values(ended_at=now_utc()))
+    staff.active = active
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str, keep_token: str | None) -> bool:
+    """An adult changes their own password. False (and nothing changed) if
+    `current` is wrong; a wrong try counts towards the account's lock like a
+    wrong sign-in. On success every other session of theirs ends, so a
+    device left signed in elsewhere is signed out."""
+    ok, _ = verify_password(user.password_hash, current)
+    if not ok:
+        _count_failure(user)
+        return False
+    reset_password(user, new, keep_token)
+    return True
+
+
+def reset_password(user: User, new: str, keep_token: str | None = None) -> None:
+    """Set a new password, unlock the account and end every session but the one kept."""
+    from ..models import AuthSession
+    from .sessions import token_hash
+
+    user.password_hash = hash_password(new)
+    user.failed_logins = 0
+    user.locked_until = None
+    others = [AuthSession.user_id == user.id, AuthSession.ended_at.is_(None)]
+    if keep_token:
+        others.append(AuthSession.token_hash != token_hash(keep_token))
+    db.session.execute(update(AuthSession).where(*others).values(ended_at=now_utc()))
+    db.session.commit()

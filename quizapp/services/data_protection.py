@@ -8,7 +8,9 @@ kept under the DSL's control, with the link to the account removed and the
 record marked "account erased" (the name as it was stays on the record).
 
 Retention erases, in the same way, pupils who left (were archived) more than
-the school's retention period ago.
+the school's retention period ago. It also deletes sign-in session rows (for
+adults and pupils) older than SESSION_ROWS_KEPT_DAYS: a session ends within 12
+hours, and an old row only says when someone signed in.
 """
 from __future__ import annotations
 
@@ -121,6 +123,20 @@ def due_for_erasure(now: datetime | None = None) -> list[Pupil]:
         select(Pupil, School.retention_months).join(School, School.id == Pupil.school_id).where(Pupil.archived_at.is_not(None))
     ).all()
     return [p for p, months in rows if p.archived_at + timedelta(days=30 * (months or DEFAULT_RETENTION_MONTHS)) <= now]
+
+
+SESSION_ROWS_KEPT_DAYS = 30
+
+
+def prune_sessions(now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete sign-in session rows started more than SESSION_ROWS_KEPT_DAYS ago; returns how many."""
+    before = (now or now_utc()) - timedelta(days=SESSION_ROWS_KEPT_DAYS)
+    old = AuthSession.created_at < before
+    if dry_run:
+        return db.session.execute(select(func.count(AuthSession.id)).where(old)).scalar_one()
+    pruned = db.session.execute(delete(AuthSession).where(old)).rowcount
+    db.session.commit()
+    return pruned
 
 
 def apply_retention(now: datetime | None = None, dry_run: bool = False) -> list[Erased]:

@@ -16,7 +16,7 @@ from ..models import AuthSession, ClassSignIn, Principal, Pupil, User, now_utc
 SEEN_KEY = "seen"
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -31,7 +31,7 @@ def start(principal: User | Pupil, class_signin: ClassSignIn | None = None) -> N
     if tablet is not None and isinstance(principal, Pupil):
         session["tablet"] = tablet
     token = secrets.token_urlsafe(32)
-    row = AuthSession(token_hash=_hash(token), class_signin=class_signin)
+    row = AuthSession(token_hash=token_hash(token), class_signin=class_signin)
     if isinstance(principal, Pupil):
         row.pupil_id = principal.id
     else:
@@ -48,7 +48,7 @@ def end(token: str | None) -> None:
     """End this device's session on the server and in the cookie."""
     if token:
         db.session.execute(
-            update(AuthSession).where(AuthSession.token_hash == _hash(token), AuthSession.ended_at.is_(None)).values(ended_at=now_utc())
+            update(AuthSession).where(AuthSession.token_hash == token_hash(token), AuthSession.ended_at.is_(None)).values(ended_at=now_utc())
         )
         db.session.commit()
     logout_user()
@@ -56,7 +56,7 @@ def end(token: str | None) -> None:
 
 def load(token: str) -> Principal | None:
     """Flask-Login's user loader: the principal of a live session, or None."""
-    row = db.session.execute(select(AuthSession).where(AuthSession.token_hash == _hash(token))).scalar_one_or_none()
+    row = db.session.execute(select(AuthSession).where(AuthSession.token_hash == token_hash(token))).scalar_one_or_none()
     if row is None or row.ended_at is not None:
         return None
     now = now_utc()

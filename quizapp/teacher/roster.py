@@ -17,7 +17,7 @@ from ..downloads import attachment
 from ..extensions import db
 from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil, SchoolClass, User, now_utc
-from ..services import cards, roster_import
+from ..services import accounts, cards, roster_import
 from ..services.roster_import import RowError
 from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
 from .forms import ClassForm, PupilForm
@@ -252,6 +252,33 @@ def erase_pupil(pupil_id: int):
             flash(f"The pupil's account and learning data are erased.{kept}", "success")
             return redirect(url_for("teacher.class_page", class_id=class_id))
     return render_template("teacher/erase_pupil.html", pupil=pupil, form=form)
+
+
+@bp.get("/staff")
+def staff_list():
+    """School admins: every staff account, to turn a leaver's off (or back on)."""
+    _admin_only()
+    return render_template("teacher/staff.html", staff=accounts.school_staff(current_user.school_id), form=FlaskForm())
+
+
+@bp.post("/staff/<int:user_id>/active")
+def set_staff_active(user_id: int):
+    _admin_only()
+    staff = db.session.get(User, user_id) if 0 < user_id else None
+    if staff is None or not staff.is_staff or staff.school_id != current_user.school_id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        flash("That did not work: please try again.", "error")
+        return redirect(url_for("teacher.staff_list"))
+    turn_on = request.form.get("active") == "1"
+    try:
+        accounts.set_staff_active(current_user, staff, turn_on)
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{staff.name}'s account is {'on' if turn_on else 'off: they are signed out everywhere and cannot sign in'}.",
+              "success")
+    return redirect(url_for("teacher.staff_list"))
 
 
 @bp.route("/school", methods=["GET", "POST"])

@@ -141,3 +141,46 @@ def test_a_pupil_raises_a_concern_and_the_dsl_records_and_closes_it(tablet, brow
     expect(page.get_by_text("Status is now: Closed.")).to_be_visible()
     expect(page.get_by_role("cell", name=re.compile("status: in_progress -> closed"))).to_be_visible()
     context.close()
+
+
+def test_a_school_admin_turns_off_a_leavers_account(tablet, browser, live_server, world):
+    """The leaver is signed out on their own device at once, and cannot sign in again."""
+    leaver = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 768})
+    leaver_page = leaver.new_page()
+    sign_in(leaver_page, world.one.emails["teacher_b"])
+    expect(leaver_page.get_by_role("heading", name="Oak Primary")).to_be_visible()
+    page = tablet
+    sign_in(page, world.one.emails["admin"])
+    page.get_by_role("link", name="Staff accounts").tap()
+    expect(page.get_by_role("heading", name="Staff accounts")).to_be_visible()
+    check_axe(page)
+    page.get_by_role("button", name="Turn off Mr B's account").tap()
+    expect(page.get_by_text("Mr B's account is off")).to_be_visible()
+    expect(page.get_by_role("button", name="Turn on Mr B's account")).to_be_visible()
+    check_axe(page)
+    leaver_page.reload()
+    expect(leaver_page.get_by_role("button", name="Sign in")).to_be_visible()
+    sign_in(leaver_page, world.one.emails["teacher_b"])
+    expect(leaver_page.get_by_role("button", name="Sign in")).to_be_visible()  # still on the sign-in page
+    leaver.close()
+
+
+def test_a_parent_changes_their_password_on_a_phone(browser, live_server, world):
+    context = browser.new_context(base_url=live_server, **PHONE)
+    page = context.new_page()
+    sign_in(page, world.one.emails["parent"])
+    page.get_by_role("link", name="Change password").tap()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    check_axe(page)
+    page.get_by_label("Your password now").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("New password again").fill("short")
+    page.get_by_role("button", name="Change my password").tap()
+    expect(page.locator(".field__error")).to_contain_text("at least 10 characters")
+    check_axe(page)
+    page.get_by_label("Your password now").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("river lantern biscuit")
+    page.get_by_label("New password again").fill("river lantern biscuit")
+    page.get_by_role("button", name="Change my password").tap()
+    expect(page.get_by_text("Your password is changed")).to_be_visible()
+    context.close()
