@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from .models.base import MAX_ID
 from .paths import asset_dir
 
 class SmallInt(IntegerConverter):
@@ -14,7 +15,7 @@ class SmallInt(IntegerConverter):
     number is simply not found (404), never an overflow in the database."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)  # services/scope.MAX_ID
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

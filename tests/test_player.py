@@ -234,3 +234,11 @@ def test_assigned_modules_come_first_with_due_dates(app, client, auth, world):
     # Another school's assignment does not show.
     assert home.index("/pupil/modules/being-kind-4-7") > home.index("More topics")
     assert "grown-ups at home can see which topics you have finished" in home
+
+
+def test_the_answer_paths_without_a_session_are_the_answer_endpoints(app):
+    """sessions_hooks names the answer endpoints twice (as paths, because the session is opened
+    before the URL is matched): the two lists must agree."""
+    from quizapp.sessions_hooks import ANSWER_ENDPOINTS, ANSWER_PATHS
+
+    assert {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in ANSWER_ENDPOINTS} == ANSWER_PATHS

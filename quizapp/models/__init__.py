@@ -1,7 +1,7 @@
 """The database holds people and progress; content lives in files."""
 from .assignment import Assignment
 from .concern import CLOSED, IN_PROGRESS, NEW, STATUSES, Concern, ConcernAudit, ConcernNote
-from .base import UTCDateTime, now_utc
+from .base import MAX_ID, UTCDateTime, now_utc
 from .people import PARENT, PIN_LENGTH, PLATFORM_ADMIN, STAFF, ParentLink, Principal, Pupil, User, teacher_classes
 from .school import YEAR_GROUPS, School, SchoolClass, band_for_year_group, year_group_label
 from .link_code import ParentLinkCode
@@ -10,6 +10,6 @@ from .signin import AuthSession, ClassSignIn
 
 __all__ = [
     "CLOSED", "IN_PROGRESS", "NEW", "STATUSES", "Answer", "Assignment", "Concern", "ConcernAudit", "ConcernNote", "MisconceptionTally", "ModuleProgress", "OutcomeTally", "QuestionTally", "ParentLinkCode", "AuthSession", "ClassSignIn", "PARENT", "PIN_LENGTH", "PLATFORM_ADMIN", "ParentLink", "Principal", "Pupil",
-    "STAFF", "School", "SchoolClass", "User", "UTCDateTime", "YEAR_GROUPS", "band_for_year_group", "now_utc",
+    "STAFF", "School", "SchoolClass", "User", "MAX_ID", "UTCDateTime", "YEAR_GROUPS", "band_for_year_group", "now_utc",
     "teacher_classes", "year_group_label",
 ]

@@ -5,6 +5,11 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+# The largest id the databases hold (PostgreSQL's integer): ids from URLs and
+# forms beyond it name nothing, and must not reach a query.
+MAX_ID = 2**31 - 1
+
+
 def now_utc() -> datetime:
     """The current time, timezone-aware. Used as a column default (called per row)."""
     return datetime.now(timezone.utc)

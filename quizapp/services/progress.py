@@ -106,7 +106,7 @@ def _statements() -> dict:
             pupils.c.school_id, pupils.c.id, *(value(name) for name in _STORED_COLUMNS[2:-2]), false(), true()
         ).where(*still_here, pupils.c.year_group.between(bindparam("youngest"), bindparam("oldest")))
         store = (
-            (postgresql_insert if dialect == "postgresql" else sqlite_insert)(answers)
+            _insert(answers)
             .from_select(list(_STORED_COLUMNS), values)
             .on_conflict_do_nothing(index_elements=["pupil_id", "client_id"])
             .returning(answers.c.id)

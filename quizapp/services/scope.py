@@ -7,9 +7,7 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from ..extensions import db
-from ..models import ParentLink, Pupil, SchoolClass, User, teacher_classes
-
-MAX_ID = 2**31 - 1  # the largest id the databases hold (PostgreSQL's integer)
+from ..models import MAX_ID, STAFF, ParentLink, Pupil, SchoolClass, User, teacher_classes
 
 
 def _real_id_or_404(record_id) -> int:
@@ -54,6 +52,14 @@ def children_of(parent: User) -> list[Pupil]:
             .order_by(Pupil.first_name)
         ).scalars()
     )
+
+
+def staff_or_404(user: User, staff_id: int) -> User:
+    """A staff account of the user's own school."""
+    staff = db.session.get(User, _real_id_or_404(staff_id))
+    if staff is None or staff.kind != STAFF or staff.school_id != user.school_id:
+        abort(404)
+    return staff
 
 
 def child_or_404(parent: User, pupil_id: int) -> Pupil:

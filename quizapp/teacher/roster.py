@@ -19,7 +19,7 @@ from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil, SchoolClass, User, now_utc
 from ..services import accounts, cards, roster_import
 from ..services.roster_import import RowError
-from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
+from ..services.scope import class_or_404, pupil_for_staff_or_404, staff_or_404, visible_classes
 from .forms import ClassForm, PupilForm
 from .views import bp
 
@@ -264,9 +264,7 @@ def staff_list():
 @bp.post("/staff/<int:user_id>/active")
 def set_staff_active(user_id: int):
     _admin_only()
-    staff = db.session.get(User, user_id) if 0 < user_id else None
-    if staff is None or not staff.is_staff or staff.school_id != current_user.school_id:
-        abort(404)
+    staff = staff_or_404(current_user, user_id)
     if not FlaskForm().validate_on_submit():
         flash("That did not work: please try again.", "error")
         return redirect(url_for("teacher.staff_list"))
