@@ -163,7 +163,7 @@ class QuestionBase(Strict):
 
 class SingleChoice(QuestionBase):
     type: Literal["single_choice"]
-    options: list[Option] = Field(min_length=2, max_length=5)
+    options: list[Option] = Field(min_length=3, max_length=5)
 
     @model_validator(mode="after")
     def _one_correct(self) -> "SingleChoice":
