@@ -92,7 +92,7 @@ def test_unknown_field_names_file_line_and_field(tree):
     bank.write_text(text)
     problems = _problems(tree)
     line = _line_of(bank, "colour: red")
-    assert f"question_banks/demo/7-9.yaml:{line}: questions[1].colour: unknown field (check the spelling)" in problems
+    assert f"question_banks/demo/7-9.yaml:{line}: questions[1].colour: unknown field (check the spelling) (question demo-7-9-q02)" in problems
 
 
 def test_dangling_outcome_reference(tree):
