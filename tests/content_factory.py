@@ -38,7 +38,8 @@ def _single(qid: str, outcome: str) -> dict:
         "hint": "Think of home.",
         "options": [
             {"id": "a", "text": "My grown-up.", "correct": True, "feedback": "Yes. They keep it safe."},
-            {"id": "b", "text": "Everyone.", "correct": False, "feedback": "Not quite. It is a secret."},
+            {"id": "b", "text": "My best friend.", "correct": False, "feedback": "Not quite. It is a secret."},
+            {"id": "c", "text": "Everyone.", "correct": False, "feedback": "Not quite. It is a secret."},
         ],
     }
 

@@ -92,7 +92,7 @@ def test_unknown_field_names_file_line_and_field(tree):
     bank.write_text(text)
     problems = _problems(tree)
     line = _line_of(bank, "colour: red")
-    assert f"question_banks/demo/7-9.yaml:{line}: questions[1].colour: unknown field (check the spelling)" in problems
+    assert f"question_banks/demo/7-9.yaml:{line}: questions[1].colour: unknown field (check the spelling) (question demo-7-9-q02)" in problems
 
 
 def test_dangling_outcome_reference(tree):
@@ -182,7 +182,7 @@ def test_reading_lint_catches_long_sentences_for_the_youngest(tree):
     data = yaml.safe_load(lesson.read_text())
     long_sentence = ("Ava was sitting at the kitchen table with her grandmother after school when a message appeared "
                      "from somebody she had never met before in her whole life, asking about her favourite places. ")
-    for step in (0, 1, 4):
+    for step in (0, 1, 2, 4):
         data["steps"][step]["text"] = long_sentence * 3
     content_factory._dump(lesson, data)
     content = load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"])
@@ -193,3 +193,96 @@ def test_reading_lint_catches_long_sentences_for_the_youngest(tree):
     assert flesch_kincaid_grade("Unauthorised disclosure of personally identifiable information facilitates "
                                 "sophisticated exploitation opportunities.") > 12
     assert sentence_count("Hi. Stop now. This is a full sentence.") == 1  # fragments of one or two words do not count
+
+
+# ------------------------------------------------------------------ the lints
+
+
+def _lint(tree):
+    from quizapp.content.lints import run
+
+    return run(load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"]))
+
+
+def test_the_real_content_passes_every_lint(content):
+    from quizapp.content.lints import run
+
+    lints = run(content)
+    assert not lints.problems, "\n".join(lints.problems)
+    assert lints.table.count("\n") == len(content.modules)  # one row per module
+
+
+def test_the_factory_tree_passes_the_lints(tree):
+    assert _lint(tree).problems == []
+
+
+def test_l1_flags_each_long_sentence_for_ages_4_to_7(tree):
+    lesson = tree["LESSONS_DIR"] / "demo" / "4-7.yaml"
+    data = yaml.safe_load(lesson.read_text())
+    # One long sentence among short ones: the average is fine, the sentence is not.
+    data["steps"][1]["text"] = ("A password is a secret. Keep it. Stop signs ask to meet, ask for a secret, "
+                                "offer a present, or ask where you live. Tell. Ask. Stop.")
+    data["steps"][2]["question"]["hint"] = "Who do you know that keeps your things safe at home and at school?"
+    content_factory._dump(lesson, data)
+    problems = _lint(tree).problems
+    assert ("lessons/demo/4-7.yaml: step what: text: a sentence of 17 words (ages 4-7: at most 10): "
+            "'Stop signs ask to meet, ask for a secret, offer a present, or ask where you live.'") in problems
+    assert any(p.startswith("lessons/demo/4-7.yaml: step check: question demo-4-7-l01: hint: a sentence of 14 words")
+               for p in problems), problems
+    assert len(problems) == 2
+    # Older bands are judged by grade, not by a per-sentence cap.
+    other = tree["LESSONS_DIR"] / "demo" / "7-9.yaml"
+    data = yaml.safe_load(other.read_text())
+    data["steps"][1]["text"] = "Stop signs ask to meet, ask for a secret, offer a present, or ask where you live."
+    content_factory._dump(other, data)
+    assert len(_lint(tree).problems) == 2
+
+
+def test_l2_a_single_choice_needs_three_options(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "9-11.yaml"
+    data = yaml.safe_load(bank.read_text())
+    data["questions"][6]["options"].pop()
+    content_factory._dump(bank, data)
+    problems = _problems(tree)
+    assert any(p.startswith("question_banks/demo/9-11.yaml:") and "questions[6].options: List should have at least 3 items"
+               in p and "(question demo-9-11-q07)" in p for p in problems), problems
+
+
+def test_l3_flags_a_module_whose_right_answers_are_the_longest(tree):
+    from quizapp.content.lints import right_is_longest
+
+    for band in ("4-7", "7-9"):
+        for folder, name in (("QUESTION_BANKS_DIR", "questions"), ("LESSONS_DIR", "steps")):
+            path = tree[folder] / "demo" / f"{band}.yaml"
+            data = yaml.safe_load(path.read_text())
+            for item in data[name]:
+                question = item.get("question", item)
+                if question.get("type") == "single_choice":
+                    question["options"][0]["text"] = "My grown-up at home, or my teacher at school."
+            content_factory._dump(path, data)
+    report = _lint(tree)
+    cue = [p for p in report.problems if "the right option is the longest" in p]
+    assert len(cue) == 2, report.problems
+    assert ("module demo-4-7: the right option is the longest in 3 of 3 single_choice questions (at most half): "
+            "demo-4-7-l01, demo-4-7-q01, demo-4-7-q07") in cue[0]
+    assert "demo-9-11" not in "\n".join(cue)
+    assert "demo-4-7                          3             3          0  FAILED" in report.table
+    assert "demo-9-11                         3             0          0  ok" in report.table
+    content = load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"])
+    assert right_is_longest(content.questions["demo-4-7-q01"])
+    assert not right_is_longest(content.questions["demo-9-11-q01"])  # "My grown-up." vs "My best friend."
+
+
+def test_content_check_prints_the_lint_table_and_fails_on_a_lint(tree, capsys):
+    from quizapp.content.check import run_check
+
+    assert run_check(tree, reading=False) == 0
+    assert "longest right" in capsys.readouterr().out
+    lesson = tree["LESSONS_DIR"] / "demo" / "4-7.yaml"
+    data = yaml.safe_load(lesson.read_text())
+    data["steps"][4]["text"] = "Keep it private: where you live, your school, your birthday, your password."
+    content_factory._dump(lesson, data)
+    assert run_check(tree, reading=False) == 1
+    out = capsys.readouterr().out
+    assert "lessons/demo/4-7.yaml: step recap: text: a sentence of 12 words" in out and out.rstrip().endswith(
+        out.rstrip().splitlines()[-1]) and "FAILED: " in out

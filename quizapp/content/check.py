@@ -17,7 +17,14 @@ def run_check(config: dict, reading: bool = True, out=None, only_topics=()) -> i
             print(problem, file=out)
         print(f"{len(exc.problems)} problem(s) found.", file=out)
         return 1
-    status = 0
+    from .lints import run as run_lints
+
+    lints = run_lints(content)
+    print("Lints: answer-length cue (L3) and 4-7 sentence length (L1) by module", file=out)
+    print(lints.table, file=out)
+    for problem in lints.problems:
+        print(problem, file=out)
+    status = 1 if lints.problems else 0
     if reading:
         from .readability import report
 
@@ -28,6 +35,6 @@ def run_check(config: dict, reading: bool = True, out=None, only_topics=()) -> i
             module = content.modules[r.module_id]
             where = f"lessons/{module.topic.id}/{module.band}.yaml + question_banks/{module.topic.id}/{module.band}.yaml"
             print(f"{where}: module {r.module_id} reads above its band ({r.limit})", file=out)
-        status = 1 if hard else 0
+        status = 1 if hard else status
     print(("OK: " if status == 0 else "FAILED: ") + content.summary(), file=out)
     return status

@@ -112,7 +112,7 @@ class _Checker:
         except ValidationError as exc:
             for err in exc.errors():
                 loc = _data_loc(err["loc"])
-                self.problems.append(doc.problem(loc, _message(err)))
+                self.problems.append(doc.problem(loc, _message(err) + _question_named(doc.data, loc)))
             return None, doc
 
     def add(self, doc: YamlDoc, loc: tuple, message: str) -> None:
@@ -132,6 +132,20 @@ _TAGS = {
 def _data_loc(loc: Iterable) -> tuple:
     """Pydantic puts the discriminator tag in the path; the file does not have it."""
     return tuple(part for part in loc if part not in _TAGS and not (isinstance(part, str) and part.startswith("function-")))
+
+
+def _question_named(data: Any, loc: tuple) -> str:
+    """' (question <id>)' when `loc` is inside a question, so a writer can find it by id."""
+    found = ""
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str) and "type" in node:
+            found = f" (question {node['id']})"
+    return found
 
 
 def _message(err: dict) -> str:

@@ -34,6 +34,8 @@ Strand = Literal[
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Id = Annotated[str, Field(min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=600)]
+# A parent summary may also name where a family can get help (Childline, CEOP, Report Remove).
+ParentText = Annotated[str, Field(min_length=1, max_length=900)]
 
 
 def _check_id(value: str) -> str:
@@ -163,7 +165,7 @@ class QuestionBase(Strict):
 
 class SingleChoice(QuestionBase):
     type: Literal["single_choice"]
-    options: list[Option] = Field(min_length=2, max_length=5)
+    options: list[Option] = Field(min_length=3, max_length=5)
 
     @model_validator(mode="after")
     def _one_correct(self) -> "SingleChoice":
@@ -444,5 +446,5 @@ class Lesson(Strict):
     module: Id
     title: Text
     steps: list[Step] = Field(min_length=5, max_length=10)
-    parent_summary: Text
+    parent_summary: ParentText
     talk_prompts: list[Text] = Field(min_length=2, max_length=3)
