@@ -22,9 +22,10 @@ def test_parent_sees_finished_topics_outcomes_and_talk_prompts(app, client, auth
     _finish(app, world.one.pupil_a2, world.one.school_id, "being-kind-4-7")  # a classmate: not this parent's child
     with app.app_context():
         module = get_content().modules["passwords-4-7"]
+        topics = len(get_content().topics)
     auth.adult(world.one.emails["parent"])
     home = client.get("/parent/").get_data(as_text=True)
-    assert "Amara S." in home and "1 of 8 topics finished" in home and "Ben" not in home
+    assert "Amara S." in home and f"1 of {topics} topics finished" in home and "Ben" not in home
     page = client.get(f"/parent/children/{world.one.pupil_a}").get_data(as_text=True)
     assert "Finished on" in page and module.outline.outcomes[0].parent_text.replace("'", "&#39;") in page
     assert module.lesson.talk_prompts[0].replace("'", "&#39;") in page
