@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from .json_request import QuizappRequest
 from .models.base import MAX_ID
 from .paths import asset_dir
 
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = SmallInt
+    app.request_class = QuizappRequest
     _init_extensions(app)
     _register_blueprints(app)
 
