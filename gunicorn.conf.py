@@ -34,6 +34,14 @@ errorlog = "-"
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 
+def on_starting(server):
+    """Refuse to listen beyond loopback outside production or with the
+    development secret key (quizapp.config.check_bind says why)."""
+    from quizapp import config
+
+    config.check_bind(config.from_env(""), list(server.cfg.bind))
+
+
 def _flask_app(worker):
     app = worker.app.wsgi()
     return app if hasattr(app, "app_context") else None

@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config_module.check_production(app.config)
+    config_module.check_flask_run(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config.get("TRUSTED_PROXIES"):

@@ -12,6 +12,7 @@ TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); w
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
@@ -66,3 +67,47 @@ def check_production(config) -> None:
             "SECRET_KEY must be set to a random value of at least 32 characters in production, "
             "for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address (host, host:port, [v6]:port or unix:path)
+    only takes connections from this machine."""
+    host = (host or "").strip()
+    if host.startswith("unix:"):
+        return True
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name, "", "0.0.0.0", fd://...: assume it faces the network
+
+
+def check_bind(config, hosts: list[str]) -> None:
+    """Refuse to listen beyond this machine unless this is production with a
+    real secret key: outside production cookies and answer tokens are signed
+    with a key anyone can read in the source. Loopback (`make run`) is fine."""
+    public = [host for host in hosts if not is_loopback(host)]
+    if not public:
+        return
+    if not config.get("PRODUCTION"):
+        raise ConfigError(
+            f"Refusing to listen on {', '.join(public)}: outside production the app signs cookies and answer "
+            "tokens with a development key. Listen on 127.0.0.1, or set QUIZAPP_ENV=production and a SECRET_KEY."
+        )
+    if (config.get("SECRET_KEY") or DEV_SECRET_KEY) == DEV_SECRET_KEY:
+        raise ConfigError(f"Refusing to listen on {', '.join(public)} with the development SECRET_KEY.")
+
+
+def check_flask_run(config) -> None:
+    """`flask run --host ...`: the same check for the development server.
+    The app is built inside the run command, so its --host is known here."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name == "run" and context.params.get("host"):
+        check_bind(config, [context.params["host"]])
