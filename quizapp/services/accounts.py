@@ -65,9 +65,6 @@ class SignInResult:
 UNKNOWN_EMAIL_SCOPE = "signin-unknown-email"
 
 
-def _unknown_rule() -> str:
-    cfg = current_app.config
-    return f"{cfg['LOGIN_FAILURES_BEFORE_LOCK']} per {cfg['LOGIN_LOCK_MINUTES']} minutes"
 
 
 def authenticate(email: str, password: str) -> SignInResult:
@@ -81,10 +78,13 @@ def authenticate(email: str, password: str) -> SignInResult:
     email = normalise_email(email)
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None or not user.active:
-        if throttle.blocked(_unknown_rule(), UNKNOWN_EMAIL_SCOPE, email):
+        # Counted in the database exactly as an account's failures are (a
+        # count, and a lock at the limit), so the answers are the same.
+        if throttle.locked(UNKNOWN_EMAIL_SCOPE, email):
             return SignInResult(locked=True)
         burn_time(password)
-        throttle.record(_unknown_rule(), UNKNOWN_EMAIL_SCOPE, email)
+        cfg = current_app.config
+        throttle.failure(UNKNOWN_EMAIL_SCOPE, email, cfg["LOGIN_FAILURES_BEFORE_LOCK"], cfg["LOGIN_LOCK_MINUTES"])
         return SignInResult()
     now = now_utc()
     if user.locked_until is not None and user.locked_until > now:
