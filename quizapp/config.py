@@ -49,7 +49,9 @@ def from_env(instance_path: str) -> dict:
         "LOGIN_FAILURES_BEFORE_LOCK": 5,
         "LOGIN_LOCK_MINUTES": 15,
         "PIN_FAILURES_BEFORE_LOCK": 5,
-        "PIN_LOCK_MINUTES": 5,
+        # Each lock in a row lasts longer; wrong again after the last one, the
+        # PIN is locked until the teacher resets it (services/pupil_signin.py).
+        "PIN_LOCK_MINUTES_EACH_TIME": (5, 60),
         # argon2id cost; tests lower it. Changing it rehashes at the next sign-in.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,

@@ -141,6 +141,10 @@ class Pupil(Principal, db.Model):
     pin: Mapped[str] = mapped_column(String(60))
     pin_failures: Mapped[int] = mapped_column(default=0)
     pin_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Locks since the teacher last reset the PIN, shown on the class page: was
+    # someone guessing it? (pin_failures counts wrong tries in a row.)
+    pin_locks: Mapped[int] = mapped_column(default=0)
+    pin_last_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A random value the pupil's answer tokens carry, checked by the answer
     # INSERT: a token names this pupil, not just an id (services/answer_token.py).
     answer_key: Mapped[str] = mapped_column(String(24), default=new_answer_key)
