@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
 from . import throttle
+from .names import BadName, clean_name, same_name_taken
 from .passwords import burn_time, hash_password, verify_password
 
 
@@ -116,9 +117,15 @@ def _count_failure(user: User) -> None:
 
 
 def create_school(name: str, slug: str) -> School:
-    name, slug = name.strip(), slug.strip().lower()
+    try:
+        name = clean_name(name, "school name")
+    except BadName as error:
+        raise AccountError(str(error)) from None
+    slug = slug.strip().lower()
     if not name or not slug:
         raise AccountError("a school needs a name and a short name")
+    if same_name_taken(name, db.session.execute(select(School.name)).scalars()):
+        raise AccountError(f"a school called '{name}' already exists")
     if not all(ch.isalnum() or ch == "-" for ch in slug):
         raise AccountError("the short name may use only letters, digits and hyphens")
     if db.session.execute(select(func.count()).select_from(School).where(School.slug == slug)).scalar_one():
