@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import content, database, errors, security, sessions_hooks
+    from . import content, database, errors, limiter_storage, security, sessions_hooks  # noqa: F401 (limiter_storage: quizapp-db://)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

@@ -4,7 +4,8 @@ QUIZAPP_ENV      "production" turns on the production checks (default "developme
 SECRET_KEY       required in production; at least 32 characters, not the development key
 DATABASE_URL     SQLAlchemy URL; default an embedded SQLite file in the instance folder
                  (PostgreSQL: postgresql+psycopg://user@host:5432/dbname)
-REDIS_URL        if set, rate limits are kept in Redis so they hold across servers
+REDIS_URL        if set, the per-view rate limits are kept in Redis (otherwise in the
+                 database); wrong guesses are always counted in the database
 PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
@@ -39,7 +40,9 @@ def from_env(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Every limit holds across processes and servers: in Redis, or else in
+        # the database (quizapp/limiter_storage.py), never in one process's memory.
+        "RATELIMIT_STORAGE_URI": redis_url or "quizapp-db://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
