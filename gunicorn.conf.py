@@ -1,8 +1,9 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py "quizapp:create_app()"`.
 
 Workers keep no state of their own (sessions are signed cookies plus rows in
-the database; rate limits live in Redis when REDIS_URL is set), so any number
-of workers and servers can sit behind one load balancer.
+the database; rate limits are counted in the database, or Redis when
+REDIS_URL is set), so any number of workers and servers can sit behind one
+load balancer. on_starting refuses a bind beyond loopback outside production.
 """
 import multiprocessing
 import os
