@@ -1,8 +1,9 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py "quizapp:create_app()"`.
 
 Workers keep no state of their own (sessions are signed cookies plus rows in
-the database; rate limits live in Redis when REDIS_URL is set), so any number
-of workers and servers can sit behind one load balancer.
+the database; rate limits are counted in the database, or Redis when
+REDIS_URL is set), so any number of workers and servers can sit behind one
+load balancer. on_starting refuses a bind beyond loopback outside production.
 """
 import multiprocessing
 import os
@@ -32,6 +33,14 @@ errorlog = "-"
 # the workers share the loaded content's memory. GUNICORN_PRELOAD=0 turns it
 # off (each worker then loads the app itself).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+
+
+def on_starting(server):
+    """Refuse to listen beyond loopback outside production or with the
+    development secret key (quizapp.config.check_bind says why)."""
+    from quizapp import config
+
+    config.check_bind(config.from_env(""), list(server.cfg.bind))
 
 
 def _flask_app(worker):

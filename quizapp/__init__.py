@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from .json_request import QuizappRequest
 from .models.base import MAX_ID
 from .paths import asset_dir
 
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config_module.check_production(app.config)
+    config_module.check_flask_run(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config.get("TRUSTED_PROXIES"):
@@ -41,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = SmallInt
+    app.request_class = QuizappRequest
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -51,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import content, database, errors, security, sessions_hooks
+    from . import content, database, errors, limiter_storage, security, sessions_hooks  # noqa: F401 (limiter_storage: quizapp-db://)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

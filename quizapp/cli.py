@@ -155,9 +155,10 @@ def restore_command(path: Path, yes: bool) -> None:
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
     """Erase the learning data and accounts of pupils who left longer ago than
-    their school's retention period (safeguarding records are kept), and
-    sign-in session records older than 30 days. Run it daily."""
-    from .services import data_protection
+    their school's retention period (safeguarding records are kept),
+    sign-in session records older than 30 days, and finished counts of
+    wrong guesses. Run it daily."""
+    from .services import data_protection, throttle
 
     done = data_protection.apply_retention(dry_run=dry_run)
     verb = "Would erase" if dry_run else "Erased"
@@ -165,6 +166,8 @@ def retention_command(dry_run: bool) -> None:
     sessions = data_protection.prune_sessions(dry_run=dry_run)
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(f"{verb} {sessions} sign-in session record(s) older than {data_protection.SESSION_ROWS_KEPT_DAYS} days.")
+    counts = throttle.prune(dry_run=dry_run)
+    click.echo(f"{verb} {counts} finished count(s) of wrong guesses.")
 
 
 @click.command("catch-up")

@@ -4,7 +4,8 @@ QUIZAPP_ENV      "production" turns on the production checks (default "developme
 SECRET_KEY       required in production; at least 32 characters, not the development key
 DATABASE_URL     SQLAlchemy URL; default an embedded SQLite file in the instance folder
                  (PostgreSQL: postgresql+psycopg://user@host:5432/dbname)
-REDIS_URL        if set, rate limits are kept in Redis so they hold across servers
+REDIS_URL        if set, the per-view rate limits are kept in Redis (otherwise in the
+                 database); wrong guesses are always counted in the database
 PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
@@ -12,6 +13,7 @@ TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); w
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
@@ -38,7 +40,9 @@ def from_env(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Every limit holds across processes and servers: in Redis, or else in
+        # the database (quizapp/limiter_storage.py), never in one process's memory.
+        "RATELIMIT_STORAGE_URI": redis_url or "quizapp-db://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
@@ -48,7 +52,9 @@ def from_env(instance_path: str) -> dict:
         "LOGIN_FAILURES_BEFORE_LOCK": 5,
         "LOGIN_LOCK_MINUTES": 15,
         "PIN_FAILURES_BEFORE_LOCK": 5,
-        "PIN_LOCK_MINUTES": 5,
+        # Each lock in a row lasts longer; wrong again after the last one, the
+        # PIN is locked until the teacher resets it (services/pupil_signin.py).
+        "PIN_LOCK_MINUTES_EACH_TIME": (5, 60),
         # argon2id cost; tests lower it. Changing it rehashes at the next sign-in.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
@@ -66,3 +72,47 @@ def check_production(config) -> None:
             "SECRET_KEY must be set to a random value of at least 32 characters in production, "
             "for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address (host, host:port, [v6]:port or unix:path)
+    only takes connections from this machine."""
+    host = (host or "").strip()
+    if host.startswith("unix:"):
+        return True
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name, "", "0.0.0.0", fd://...: assume it faces the network
+
+
+def check_bind(config, hosts: list[str]) -> None:
+    """Refuse to listen beyond this machine unless this is production with a
+    real secret key: outside production cookies and answer tokens are signed
+    with a key anyone can read in the source. Loopback (`make run`) is fine."""
+    public = [host for host in hosts if not is_loopback(host)]
+    if not public:
+        return
+    if not config.get("PRODUCTION"):
+        raise ConfigError(
+            f"Refusing to listen on {', '.join(public)}: outside production the app signs cookies and answer "
+            "tokens with a development key. Listen on 127.0.0.1, or set QUIZAPP_ENV=production and a SECRET_KEY."
+        )
+    if (config.get("SECRET_KEY") or DEV_SECRET_KEY) == DEV_SECRET_KEY:
+        raise ConfigError(f"Refusing to listen on {', '.join(public)} with the development SECRET_KEY.")
+
+
+def check_flask_run(config) -> None:
+    """`flask run --host ...`: the same check for the development server.
+    The app is built inside the run command, so its --host is known here."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name == "run" and context.params.get("host"):
+        check_bind(config, [context.params["host"]])

@@ -206,3 +206,66 @@ def test_two_servers_on_one_postgresql_database(tmp_path, book, postgres_url):
     _assert_all_stored_once(postgres_url, specs, stats)
     _assert_counted(postgres_url, env)
     assert len(stats.latencies["switch"]) == len(specs), "every pupil went on through the other server"
+
+
+# ------------------------------------------------------ limits with many workers
+
+SCHOOL_ADDRESS = "203.0.113.7"  # the address the harness's proxy header gives the school
+
+
+def _device(port: int):
+    from webclient import Browser
+
+    return Browser("127.0.0.1", port, timeout=30, extra_headers={"X-Forwarded-For": SCHOOL_ADDRESS})
+
+
+def _wrong_codes(port: int, tries: int) -> list[int]:
+    """Wrong class codes, each from a fresh device (no cookies): only the address counts."""
+    statuses = []
+    for _ in range(tries):
+        tablet = _device(port)
+        statuses.append(tablet.post_form("/tablet", {"code": "ZZZZZZ", "csrf_token": tablet.csrf_from("/tablet")}).status)
+        tablet.close()
+    return statuses
+
+
+def _sign_in_answers(port: int, email: str, tries: int) -> list[int]:
+    browser = _device(port)
+    statuses = [browser.post_form("/signin", {"email": email, "password": "not-the-password",
+                                              "csrf_token": browser.csrf_from("/signin")}).status for _ in range(tries)]
+    browser.close()
+    return statuses
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_limits_are_the_same_with_one_worker_or_several(tmp_path, workers):
+    """Wrong guesses are counted in the database, so the class-code limit and the
+    sign-in answers for known and unknown emails do not depend on how many
+    workers share the requests (in memory, 3 workers let 58 wrong codes through
+    a limit of 20, and an unknown email answered 401 nine times)."""
+    _check_limits(servers.sqlite_url(tmp_path), tmp_path, workers)
+
+
+def test_limits_hold_with_several_workers_on_postgresql(tmp_path, postgres_url):
+    _check_limits(postgres_url, tmp_path, workers=3)
+
+
+def _check_limits(url: str, tmp_path: Path, workers: int) -> None:
+    from limits import parse
+
+    from quizapp.services.pupil_signin import CODE_ADDRESS_RULES
+
+    env = servers.app_env(url)
+    servers.init_app_db(env)
+    out = tmp_path / "classes.json"
+    servers.run_checked([servers.PYTHON, str(BENCH / "seed_classes.py"), "--classes", "1", "--pupils", "2", "--out", str(out)],
+                        env)
+    teacher = json.loads(out.read_text())[0]["teacher"]
+    budget = parse(CODE_ADDRESS_RULES[0][0]).amount
+    with servers.running("limits", servers.APP_SPEC, env, workers, tmp_path) as server:
+        assert _wrong_codes(server.port, budget + 3) == [400] * budget + [429] * 3
+        known = _sign_in_answers(server.port, teacher, 8)
+        unknown = _sign_in_answers(server.port, "nobody@load0.example", 8)
+        if workers > 1:
+            assert server.worker_boots() >= workers
+    assert known == unknown == [401] * 5 + [429] * 3

@@ -9,11 +9,12 @@ from ..extensions import limiter
 from ..models import PIN_LENGTH
 from ..paths import asset_dir
 from ..security import safe_next
-from ..services import accounts, sessions, throttle
+from ..services import accounts, sessions
 from ..services import pupil_signin as ps
 from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
 
 bp = Blueprint("auth", __name__)
+bp.after_request(ps.remember_device)  # the device cookie wrong guesses are counted under
 
 # Local storage is kept: on a class tablet it may hold pupils' answers that
 # are still waiting for the network (see static/js/player.js).
@@ -23,7 +24,6 @@ CLEAR_ADULT = '"cache", "cookies"'
 # answers made offline wait to be sent (they carry no names, only the
 # pupil's signed answer token and choices).
 CLEAR_PUPIL = '"cache"'
-CODE_GUESS_RULE = "20 per 10 minutes"
 
 
 @bp.get("/")
@@ -85,7 +85,7 @@ def signout():
 
 
 @bp.route("/tablet", methods=["GET", "POST"])
-@limiter.limit("120 per minute", methods=["POST"])
+@limiter.limit("600 per minute", methods=["POST"])  # a flood cap only: wrong codes are counted in ps
 def tablet():
     """A tablet joins an open class sign-in by typing the class code."""
     if ps.get_open(session.get("tablet")) is not None and request.method == "GET":
@@ -93,12 +93,12 @@ def tablet():
     form = ClassCodeForm()
     if form.validate_on_submit():
         ip = request.remote_addr or "unknown"
-        if throttle.blocked(CODE_GUESS_RULE, "class-code", ip):
+        if ps.guessing_blocked("code", ip):
             flash("Too many wrong codes. Please ask your teacher for help.", "error")
             return render_template("auth/tablet.html", form=form), 429
         signin = ps.find_open_by_code(form.code.data)
         if signin is None:
-            throttle.record(CODE_GUESS_RULE, "class-code", ip)
+            ps.count_wrong_guess("code", ip)
             flash("That code did not work. Check it with your teacher and try again.", "error")
             return render_template("auth/tablet.html", form=form), 400
         if current_user.is_authenticated:
@@ -149,10 +149,14 @@ def pin(pupil_id: int):
         elif len(attempt) < PIN_LENGTH:
             so_far = attempt  # no JavaScript: one tap per page
         else:
-            result = ps.check_pin(pupil, attempt)
+            result = ps.check_pin(pupil, attempt, request.remote_addr or "unknown")
             if result.ok:
                 sessions.start(pupil, class_signin=signin)
                 return redirect(url_for("pupil.home"))
+            if result.throttled:
+                flash("Too many wrong pictures on this tablet. Please ask your teacher for help.", "error")
+                return render_template("auth/pin.html", pupil=pupil, form=form, so_far=[], locked=False,
+                                       pictures=ps.PIN_PICTURES, pin_length=PIN_LENGTH), 429
             if result.locked:
                 return render_template("auth/pin.html", pupil=pupil, form=form, so_far=[], locked=True,
                                        pictures=ps.PIN_PICTURES, pin_length=PIN_LENGTH), 429

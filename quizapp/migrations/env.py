@@ -88,14 +88,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # Rebuilding a table (batch mode) drops it: with foreign keys on,
+            # SQLite would first delete its rows and cascade to other tables.
+            # The pragma only works outside a transaction, hence the driver's
+            # own connection (autocommit here, see quizapp/database.py).
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+                    if broken:
+                        raise RuntimeError(f'foreign keys broken by the migration: {broken[:5]}')
+        finally:
+            if sqlite:
+                # Never hand this connection back to the pool with foreign keys
+                # off: a fresh one gets the usual pragmas (quizapp/database.py).
+                connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from .base import NEVER_REUSED, UTCDateTime, now_utc
 
 
 class Assignment(db.Model):
@@ -21,6 +21,7 @@ class Assignment(db.Model):
     __table_args__ = (
         CheckConstraint("(year_group IS NULL) != (class_id IS NULL)", name="one_target"),
         CheckConstraint("due_on IS NULL OR start_on IS NULL OR due_on >= start_on", name="due_after_start"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

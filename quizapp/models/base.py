@@ -10,6 +10,13 @@ from sqlalchemy.types import TypeDecorator
 MAX_ID = 2**31 - 1
 
 
+# Tables whose ids go into a token, a link or a URL. Without AUTOINCREMENT,
+# SQLite gives the next row the id of the highest row deleted, so a link or a
+# pupil's answer token made for an erased row would name a new one.
+# (PostgreSQL's serial ids are never reused anyway.) Migration 0009.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 def now_utc() -> datetime:
     """The current time, timezone-aware. Used as a column default (called per row)."""
     return datetime.now(timezone.utc)

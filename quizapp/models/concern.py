@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from .base import NEVER_REUSED, UTCDateTime, now_utc
 
 CATEGORIES = {
     "unkind": "Someone was unkind to me",
@@ -33,6 +33,7 @@ class Concern(db.Model):
     __tablename__ = "concerns"
     __table_args__ = (
         CheckConstraint(f"status IN ('{NEW}', '{IN_PROGRESS}', '{CLOSED}')", name="status_known"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

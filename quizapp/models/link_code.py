@@ -16,12 +16,13 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from .base import NEVER_REUSED, UTCDateTime, now_utc
 from .people import Pupil
 
 
 class ParentLinkCode(db.Model):
     __tablename__ = "parent_link_codes"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)

@@ -12,6 +12,7 @@ Adults (`User`) sign in with email and password and are one of three kinds:
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -19,7 +20,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, ForeignKeyConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from .base import NEVER_REUSED, UTCDateTime, now_utc
 from .school import School, SchoolClass, year_group_label
 
 STAFF, PARENT, PLATFORM_ADMIN = "staff", "parent", "platform_admin"
@@ -57,6 +58,7 @@ class User(Principal, db.Model):
     __table_args__ = (
         CheckConstraint(f"kind IN ('{STAFF}', '{PARENT}', '{PLATFORM_ADMIN}')", name="kind_known"),
         CheckConstraint(f"(kind = '{STAFF}') = (school_id IS NOT NULL)", name="staff_have_school"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,11 +115,16 @@ class User(Principal, db.Model):
 PIN_LENGTH = 3
 
 
+def new_answer_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class Pupil(Principal, db.Model):
     __tablename__ = "pupils"
     __table_args__ = (
         ForeignKeyConstraint(["class_id", "school_id"], ["classes.id", "classes.school_id"]),
         CheckConstraint("year_group BETWEEN 0 AND 6", name="year_group_range"),
+        NEVER_REUSED,
     )
     kind = "pupil"
 
@@ -134,6 +141,13 @@ class Pupil(Principal, db.Model):
     pin: Mapped[str] = mapped_column(String(60))
     pin_failures: Mapped[int] = mapped_column(default=0)
     pin_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Locks since the teacher last reset the PIN, shown on the class page: was
+    # someone guessing it? (pin_failures counts wrong tries in a row.)
+    pin_locks: Mapped[int] = mapped_column(default=0)
+    pin_last_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A random value the pupil's answer tokens carry, checked by the answer
+    # INSERT: a token names this pupil, not just an id (services/answer_token.py).
+    answer_key: Mapped[str] = mapped_column(String(24), default=new_answer_key)
     # Display settings follow the pupil from tablet to tablet.
     text_size: Mapped[str] = mapped_column(String(10), default="normal")
     dyslexia_font: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -163,7 +177,7 @@ class ParentLink(db.Model):
     """A parent or carer linked to a pupil; a pupil may have several, and a parent several children."""
 
     __tablename__ = "parent_links"
-    __table_args__ = (UniqueConstraint("parent_id", "pupil_id"),)
+    __table_args__ = (UniqueConstraint("parent_id", "pupil_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

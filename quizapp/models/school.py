@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from .base import NEVER_REUSED, UTCDateTime, now_utc
 
 YEAR_GROUPS: dict[int, str] = {0: "Reception", 1: "Year 1", 2: "Year 2", 3: "Year 3", 4: "Year 4", 5: "Year 5", 6: "Year 6"}
 
@@ -36,6 +36,7 @@ def band_for_year_group(year_group: int) -> str:
 
 class School(db.Model):
     __tablename__ = "schools"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -62,6 +63,7 @@ class SchoolClass(db.Model):
         # sit in another school's class.
         UniqueConstraint("id", "school_id"),
         CheckConstraint("year_group BETWEEN 0 AND 6", name="year_group_range"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, now_utc
+from .base import NEVER_REUSED, UTCDateTime, now_utc
 from .people import Pupil, User
 from .school import SchoolClass
 
@@ -42,6 +42,7 @@ class ClassSignIn(db.Model):
     """
 
     __tablename__ = "class_signins"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)

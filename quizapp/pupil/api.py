@@ -89,7 +89,7 @@ def _resolve(data: dict, check_pupil: bool = True):
     if token is None:
         raise BadAnswer(STALE_PAGE, 403)
     if check_pupil:
-        pupil = progress.answerer(token.pupil_id, token.school_id)
+        pupil = progress.answerer(token)
         if pupil is None:
             raise BadAnswer(STALE_PAGE, 403)
     content = get_content()
@@ -105,7 +105,7 @@ def _resolve(data: dict, check_pupil: bool = True):
 def _not_stored(token) -> BadAnswer:
     """Why the INSERT stored nothing: the pupil left the school (or was
     archived), or moved out of the module's age band."""
-    if progress.answerer(token.pupil_id, token.school_id) is None:
+    if progress.answerer(token) is None:
         return BadAnswer(STALE_PAGE, 403)
     return BadAnswer("We could not find that question.", 404)
 
@@ -149,8 +149,8 @@ def answer():
         client_id = _client_id(data)
         grade = _grade(question, _fields(data.get("fields", {})))
         source = "lesson" if data.get("source") == "lesson" else "quiz"
-        recorded = progress.record_answer(token.pupil_id, token.school_id, module, question, source, grade.record,
-                                          grade.correct, grade.score, client_id)
+        recorded = progress.record_answer(token, module, question, source, grade.record, grade.correct, grade.score,
+                                          client_id)
         if recorded is None:
             raise _not_stored(token)
     except ChatGoesOn as more:

@@ -151,7 +151,7 @@ def question_context(mod: Module, question, source: str) -> dict:
         "q": question,
         "view": view or qt.view(question, seed),
         "client_id": uuid.uuid4().hex,
-        "answer_token": answer_token.make(current_user.id, current_user.school_id),
+        "answer_token": answer_token.make(current_user.id, current_user.school_id, current_user.answer_key),
         "source": source,
     }
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
 from . import throttle
+from .names import BadName, clean_name, same_name_taken
 from .passwords import burn_time, hash_password, verify_password
 
 
@@ -65,9 +66,6 @@ class SignInResult:
 UNKNOWN_EMAIL_SCOPE = "signin-unknown-email"
 
 
-def _unknown_rule() -> str:
-    cfg = current_app.config
-    return f"{cfg['LOGIN_FAILURES_BEFORE_LOCK']} per {cfg['LOGIN_LOCK_MINUTES']} minutes"
 
 
 def authenticate(email: str, password: str) -> SignInResult:
@@ -81,10 +79,13 @@ def authenticate(email: str, password: str) -> SignInResult:
     email = normalise_email(email)
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None or not user.active:
-        if throttle.blocked(_unknown_rule(), UNKNOWN_EMAIL_SCOPE, email):
+        # Counted in the database exactly as an account's failures are (a
+        # count, and a lock at the limit), so the answers are the same.
+        if throttle.locked(UNKNOWN_EMAIL_SCOPE, email):
             return SignInResult(locked=True)
         burn_time(password)
-        throttle.record(_unknown_rule(), UNKNOWN_EMAIL_SCOPE, email)
+        cfg = current_app.config
+        throttle.failure(UNKNOWN_EMAIL_SCOPE, email, cfg["LOGIN_FAILURES_BEFORE_LOCK"], cfg["LOGIN_LOCK_MINUTES"])
         return SignInResult()
     now = now_utc()
     if user.locked_until is not None and user.locked_until > now:
@@ -116,9 +117,15 @@ def _count_failure(user: User) -> None:
 
 
 def create_school(name: str, slug: str) -> School:
-    name, slug = name.strip(), slug.strip().lower()
+    try:
+        name = clean_name(name, "school name")
+    except BadName as error:
+        raise AccountError(str(error)) from None
+    slug = slug.strip().lower()
     if not name or not slug:
         raise AccountError("a school needs a name and a short name")
+    if same_name_taken(name, db.session.execute(select(School.name)).scalars()):
+        raise AccountError(f"a school called '{name}' already exists")
     if not all(ch.isalnum() or ch == "-" for ch in slug):
         raise AccountError("the short name may use only letters, digits and hyphens")
     if db.session.execute(select(func.count()).select_from(School).where(School.slug == slug)).scalar_one():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, cast, delete, false, func, select, true, update
+from sqlalchemy import bindparam, cast, delete, false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -69,9 +69,9 @@ class Answerer:
     year_group: int
 
 
-def answerer(pupil_id: int, school_id: int) -> Answerer | None:
-    """The pupil an answer token names, if they are still at that school."""
-    row = db.session.connection().execute(_statements()["answerer"], {"pid": pupil_id, "sid": school_id}).first()
+def answerer(token) -> Answerer | None:
+    """The pupil an answer token (answer_token.TokenData) names, if they are still at that school."""
+    row = db.session.connection().execute(_statements()["answerer"], _whose(token)).first()
     return Answerer(*row) if row is not None else None
 
 
@@ -93,7 +93,12 @@ def _statements() -> dict:
     dialect = db.engine.dialect.name
     if dialect not in _STATEMENTS:
         pupils, answers = Pupil.__table__, Answer.__table__
-        still_here = (pupils.c.id == bindparam("pid"), pupils.c.school_id == bindparam("sid"), pupils.c.archived_at.is_(None))
+        # The token's pupil: their id and their answer key (or, for a token
+        # made before answer keys, a row older than the token), still at the school.
+        this_pupil = or_(pupils.c.answer_key == bindparam("key"),
+                         pupils.c.created_at < bindparam("created_before", type_=pupils.c.created_at.type))
+        still_here = (pupils.c.id == bindparam("pid"), this_pupil, pupils.c.school_id == bindparam("sid"),
+                      pupils.c.archived_at.is_(None))
         who = select(pupils.c.id, pupils.c.school_id, pupils.c.year_group).where(*still_here)
 
         def value(name: str):
@@ -121,7 +126,11 @@ def _band_years(band: str) -> tuple[int, int]:
     return min(years), max(years)
 
 
-def record_answer(pupil_id: int, school_id: int, module: Module, question, source: str, response: dict, correct: bool,
+def _whose(token) -> dict:
+    return {"pid": token.pupil_id, "sid": token.school_id, "key": token.key, "created_before": token.created_before}
+
+
+def record_answer(token, module: Module, question, source: str, response: dict, correct: bool,
                   score: float, client_id: str) -> Recorded | None:
     """Store one answer, exactly once per client id, with one statement: an
     INSERT that only happens if the pupil is still at the school and in the
@@ -134,12 +143,12 @@ def record_answer(pupil_id: int, school_id: int, module: Module, question, sourc
     youngest, oldest = _band_years(module.band)
     connection = db.session.connection()
     answer_id = connection.execute(_statements()["store"], {
-        "pid": pupil_id, "sid": school_id, "youngest": youngest, "oldest": oldest,
+        **_whose(token), "youngest": youngest, "oldest": oldest,
         "module_id": module.id, "question_id": question.id, "content_version": module.version, "source": source,
         "response": response, "correct": correct, "score": score, "client_id": client_id, "created_at": now_utc(),
     }).scalar()
     if answer_id is None:  # a double tap or a retry, or not this pupil's to answer
-        answer_id = connection.execute(_statements()["stored"], {"pid": pupil_id, "cid": client_id}).scalar()
+        answer_id = connection.execute(_statements()["stored"], {"pid": token.pupil_id, "cid": client_id}).scalar()
         db.session.commit()
         return Recorded(answer_id, duplicate=True) if answer_id is not None else None
     db.session.commit()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,6 +21,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Pupil, School, SchoolClass
+from .names import BadName, clean_name, name_key
 from .pupil_signin import random_pin
 
 MAX_BYTES = 1_000_000
@@ -236,8 +236,12 @@ def _check_row(line: int, values: dict[str, str], classes: dict[str, SchoolClass
 
 
 def _clean(raw: str) -> str:
-    """Trim, collapse runs of spaces, and join accents to their letters (Mac exports split them)."""
-    return " ".join(unicodedata.normalize("NFC", raw).split())
+    """Trim, collapse runs of spaces, join accents to their letters (Mac exports split them), and
+    refuse invisible and direction characters: the same rules as the forms (services/names.py)."""
+    try:
+        return clean_name(raw)
+    except BadName as error:
+        raise RosterError(str(error)) from None
 
 
 def _is_name(text: str, also: str = "") -> bool:
@@ -285,7 +289,7 @@ def _find_class(raw: str, classes: dict[str, SchoolClass]) -> SchoolClass:
     name = _clean(raw)
     if not name:
         raise RosterError("Class is missing.")
-    school_class = classes.get(name.casefold())
+    school_class = classes.get(name_key(name))
     if school_class is None:
         raise RosterError(f"Class '{_shown(name)}' does not exist in this school. Add it first, or check the spelling.")
     return school_class
@@ -299,11 +303,11 @@ def _shown(text: str) -> str:
 
 def _classes_by_name(school: School) -> dict[str, SchoolClass]:
     classes = db.session.execute(select(SchoolClass).where(SchoolClass.school_id == school.id)).scalars()
-    return {_clean(c.name).casefold(): c for c in classes}
+    return {name_key(c.name): c for c in classes}
 
 
 def _pupil_key(first_name: str, last_initial: str, class_id: int) -> tuple[str, str, int]:
-    return first_name.casefold(), last_initial.casefold(), class_id
+    return name_key(first_name), name_key(last_initial), class_id
 
 
 def _existing_pupils(school: School) -> set[tuple[str, str, int]]:

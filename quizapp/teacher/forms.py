@@ -5,6 +5,16 @@ from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..services.names import BadName, clean_name
+
+
+def _clean(field) -> str:
+    """The field's name as it would be stored (services/names.py), or the form's error."""
+    try:
+        return clean_name(field.data, field.label.text.lower())
+    except BadName as error:
+        raise ValidationError(str(error)) from None
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -32,20 +42,20 @@ class PupilForm(FlaskForm):
     class_id = SelectField("Class", validators=[DataRequired()])
 
     def validate_first_name(self, field):
-        if not _NAME.match(field.data.strip()):
+        if not _NAME.match(_clean(field)):
             raise ValidationError("Use letters only (spaces, hyphens and apostrophes are fine).")
 
     def validate_last_name(self, field):
-        if not field.data.strip()[:1].isalpha():
+        if not _clean(field)[:1].isalpha():
             raise ValidationError("The last name should start with a letter.")
 
     def clean_first_name(self) -> str:
-        name = self.first_name.data.strip()
+        name = clean_name(self.first_name.data)
         titled = name.title() if name.isupper() else name
         return titled if len(titled) <= 40 else name  # some letters grow when re-cased (İ)
 
     def clean_initial(self) -> str:
-        letter = self.last_name.data.strip()[0]
+        letter = clean_name(self.last_name.data)[0]
         upper = letter.upper()
         return upper if len(upper) == 1 else letter  # 'ß'.upper() is 'SS'
 
@@ -56,5 +66,8 @@ class ClassForm(FlaskForm):
     year_group = SelectField("Year group", validators=[DataRequired()])
 
     def validate_name(self, field):
-        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in field.data):
-            raise ValidationError("Use letters, digits and spaces in the class name.")
+        if not _clean(field):
+            raise ValidationError("Give the class a name.")
+
+    def clean_name(self) -> str:
+        return clean_name(self.name.data)

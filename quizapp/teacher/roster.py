@@ -20,6 +20,7 @@ from ..models import YEAR_GROUPS, Pupil, SchoolClass, User, now_utc
 from ..services import accounts, cards, roster_import
 from ..services.roster_import import RowError
 from ..services.scope import class_or_404, pupil_for_staff_or_404, staff_or_404, visible_classes
+from ..services.names import same_name_taken
 from .forms import ClassForm, PupilForm
 from .views import bp
 
@@ -160,10 +161,9 @@ def add_class():
     form = ClassForm()
     form.year_group.choices = choices(YEAR_GROUPS.items())
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        taken = db.session.execute(select(SchoolClass.id).where(SchoolClass.school_id == current_user.school_id,
-                                                               SchoolClass.name == name)).first()
-        if taken:
+        name = form.clean_name()
+        names = db.session.execute(select(SchoolClass.name).where(SchoolClass.school_id == current_user.school_id)).scalars()
+        if same_name_taken(name, names):  # also one that only looks the same (services/names.py)
             form.name.errors.append("Another class already has that name.")
         else:
             db.session.add(SchoolClass(school_id=current_user.school_id, name=name, year_group=int(form.year_group.data)))

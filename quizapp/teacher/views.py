@@ -62,6 +62,7 @@ def class_page(class_id: int):
         signin=ps.current_signin(school_class),
         form=FlaskForm(),
         is_locked=ps.is_locked,
+        needs_reset=ps.needs_reset,
     )
 
 
