@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp import MIGRATIONS_DIR, create_app  # noqa: E402
 from quizapp.content import get_content  # noqa: E402
+from quizapp.content.schema import SingleChoice  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Answer, ModuleProgress, Pupil, School, SchoolClass, now_utc  # noqa: E402
 from quizapp.services.progress import rebuild_tallies  # noqa: E402
@@ -70,7 +71,7 @@ def seed(rng: random.Random) -> tuple[int, int, int]:
 
 def _answer(school_id, pupil_id, module, q, right, first, rng):
     response = {}
-    if q.type == "single_choice":
+    if isinstance(q, SingleChoice):
         options = [o for o in q.options if o.correct == right] or q.options
         response = {"choice": rng.choice(options).id}
     return dict(school_id=school_id, pupil_id=pupil_id, module_id=module.id, question_id=q.id, content_version=module.version,

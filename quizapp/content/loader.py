@@ -123,10 +123,7 @@ class _Checker:
             self.add(doc, loc + ("file",), f"picture static/{picture.file} does not exist")
 
 
-_TAGS = {
-    "single_choice", "multiple_choice", "safe_or_not", "sort_groups", "age_match",
-    "order_steps", "chat_scenario", "hotspot", "password_builder", "app_action",
-}
+_TAGS = set(s.QUESTION_TYPES)
 
 
 def _data_loc(loc: Iterable) -> tuple:
@@ -275,7 +272,7 @@ def _check_bank_rules(c, doc, bank, outline) -> None:
     types = {q.type for q in bank.questions}
     if len(types) < MIN_TYPES:
         c.add(doc, ("questions",), f"a bank uses at least {MIN_TYPES} question types (this one uses {len(types)})")
-    chats = sum(q.type == "chat_scenario" for q in bank.questions)
+    chats = sum(isinstance(q, s.ChatScenario) for q in bank.questions)
     if chats < MIN_CHATS[band]:
         c.add(doc, ("questions",), f"a {band} bank has at least {MIN_CHATS[band]} chat scenarios (this one has {chats})")
     covered = {o for q in bank.questions for o in q.outcomes}
@@ -297,11 +294,11 @@ def _check_question(c, doc, loc, q, own_outcomes, module_id, questions, question
         parts = getattr(q, name, None) or []
         for dup in _find_dupes(p.id for p in parts):
             c.add(doc, loc + (name,), f"id '{dup}' is used twice in this question's {name}")
-    if q.type == "chat_scenario":
+    if isinstance(q, s.ChatScenario):
         _check_chat(c, doc, loc, q)
-    if q.type == "hotspot":
+    if isinstance(q, s.Hotspot):
         _check_hotspot(c, doc, loc, q)
-    if q.type in ("single_choice", "multiple_choice"):
+    if isinstance(q, (s.SingleChoice, s.MultipleChoice)):
         for j, option in enumerate(q.options):
             c.picture(doc, loc + ("options", j, "picture"), option.picture)
 

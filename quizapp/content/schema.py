@@ -11,7 +11,7 @@ questions by these ids, so an id must never be reused for different content.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -395,6 +395,12 @@ Question = Annotated[
     ],
     Field(discriminator="type"),
 ]
+
+
+# Every question type's name, in the order of the union above.
+QUESTION_TYPES: tuple[str, ...] = tuple(
+    model.model_fields["type"].annotation.__args__[0] for model in get_args(get_args(Question)[0])
+)
 
 
 class QuestionBank(Strict):

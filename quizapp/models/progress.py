@@ -114,7 +114,7 @@ class QuestionTally(db.Model):
 
 class MisconceptionTally(db.Model):
     """How often each wrong first answer was given, per class and year group
-    (services/dashboards.wrong_keys says what counts as one)."""
+    (each question type says what counts as one: QuestionType.misconceptions)."""
 
     __tablename__ = "misconception_tallies"
 

@@ -129,7 +129,7 @@ def _grade(question, fields: MultiDict):
     try:
         answer = qt.parse(question, fields)
     except AnswerError as exc:
-        if question.type == "chat_scenario" and not request.is_json:
+        if qt.walks and not request.is_json:
             path = [p for p in (fields.get("path") or "").split(",") if p] + fields.getlist("choice")[:1]
             try:
                 if qt.walk(question, path).ending is None:
@@ -198,12 +198,13 @@ def chat():
     try:
         data = _payload()
         _, _, question = _resolve(data)
-        if question.type != "chat_scenario":
+        qt = get_type(question.type)
+        if not qt.walks:
             raise BadAnswer("We could not find that question.", 404)
         path = data.get("path", [])
         if not isinstance(path, list) or len(path) > 20 or not all(isinstance(p, str) for p in path):
             raise BadAnswer("That answer could not be read.")
-        state = get_type("chat_scenario").walk(question, path)
+        state = qt.walk(question, path)
     except AnswerError as exc:
         return jsonify({"error": str(exc)}), 400
     except BadAnswer as exc:

@@ -142,7 +142,7 @@ def question_context(mod: Module, question, source: str) -> dict:
     seed = zlib.crc32(f"{current_user.id}:{question.id}".encode())  # the same order on every reload
     qt = get_type(question.type)
     view = None
-    if question.type == "chat_scenario" and request.args.get("path"):
+    if qt.walks and request.args.get("path"):
         try:
             view = qt.view(question, seed, request.args["path"][:1000].split(","))
         except AnswerError:
@@ -150,6 +150,7 @@ def question_context(mod: Module, question, source: str) -> dict:
     return {
         "q": question,
         "view": view or qt.view(question, seed),
+        "question_type": qt,
         "client_id": uuid.uuid4().hex,
         "answer_token": answer_token.make(current_user.id, current_user.school_id),
         "source": source,

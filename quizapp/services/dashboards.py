@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, case, func, select
 from ..content import Content
 from ..extensions import db
 from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
+from ..questions import get_type
 
 # Levels, in order. The rule is shown to teachers on the grid page.
 NOT_STARTED, EMERGING, DEVELOPING, SECURE = "not_started", "emerging", "developing", "secure"
@@ -183,72 +184,9 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
     return stats
 
 
-def wrong_keys(question, response) -> list[str]:
-    """The parts of a wrong answer worth counting as a shared misconception."""
-    if question is None or not isinstance(response, dict):
-        return []
-    kind = question.type
-    if kind == "single_choice":
-        return [f"option:{response.get('choice')}"]
-    if kind in ("multiple_choice",):
-        correct = {o.id for o in question.options if o.correct}
-        chosen = set(response.get("choices", response.get("choice", [])) or [])
-        return [f"option:{o}" for o in sorted(chosen - correct)] + [f"missed:{o}" for o in sorted(correct - chosen)]
-    if kind in ("safe_or_not", "sort_groups", "age_match", "app_action"):
-        placed = response.get("items") or response.get("tasks") or {}
-        return [f"item:{k}={v}" for k, v in sorted(placed.items()) if not _placed_right(question, k, v)]
-    if kind == "hotspot":
-        clues = {s.id for s in question.spots if s.clue}
-        tapped = set(response.get("spots", []))
-        return [f"spot:{s}" for s in sorted(tapped - clues)] + [f"missedspot:{s}" for s in sorted(clues - tapped)]
-    if kind == "chat_scenario":
-        return [f"choice:{c}" for c in response.get("path", [])[:1]]
-    return []
-
-
-def _placed_right(question, key: str, value) -> bool:
-    if question.type == "safe_or_not":
-        item = next((i for i in question.items if i.id == key), None)
-        return item is not None and (value == "safe") == item.safe
-    if question.type in ("sort_groups", "age_match"):
-        item = next((i for i in question.items if i.id == key), None)
-        return item is not None and item.group == value
-    if question.type == "app_action":
-        task = next((t for t in question.tasks if t.id == key), None)
-        return task is not None and task.correct == value
-    return True
-
-
 def _describe_wrong(question, key: str) -> str:
     """A misconception key, in words a teacher can read out in class."""
-    kind, _, rest = key.partition(":")
-    if kind == "option":
-        option = next((o for o in question.options if o.id == rest), None)
-        return f'Chose "{option.text}"' if option else rest
-    if kind == "missed":
-        option = next((o for o in question.options if o.id == rest), None)
-        return f'Missed "{option.text}"' if option else rest
-    if kind == "item":
-        item_id, _, value = rest.partition("=")
-        if question.type == "app_action":
-            task = next((t for t in question.tasks if t.id == item_id), None)
-            choice = next((c for c in task.choices if c.id == value), None) if task else None
-            return f'{task.label}: chose "{choice.label}"' if task and choice else rest
-        item = next((i for i in question.items if i.id == item_id), None)
-        if question.type == "safe_or_not":
-            label = question.safe_label if value == "safe" else question.unsafe_label
-        else:
-            label = next((g.label for g in question.groups if g.id == value), value)
-        return f'Put "{item.text}" under "{label}"' if item else rest
-    if kind in ("spot", "missedspot"):
-        spot = next((s for s in question.spots if s.id == rest), None)
-        return (f'Tapped "{spot.label}"' if kind == "spot" else f'Missed "{spot.label}"') if spot else rest
-    if kind == "choice":
-        for node in question.nodes:
-            for choice in node.choices:
-                if choice.id == rest:
-                    return f'First replied "{choice.text}"'
-    return rest
+    return get_type(question.type).describe_misconception(question, key)
 
 
 # ------------------------------------------------------------ coverage

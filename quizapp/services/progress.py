@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..content import Module, get_content
 from ..database import write_transaction
 from ..extensions import db
+from ..questions import misconception_keys
 from ..models import (
     YEAR_GROUPS,
     Answer,
@@ -250,8 +251,6 @@ def _first_tries(rows) -> set[int]:
 def _count(school_id: int, rows, firsts: set[int], content) -> None:
     """Add a batch of answers to progress and the tallies. Rows are added to
     in key order, so two catch-ups never wait for each other in a circle."""
-    from .dashboards import wrong_keys
-
     outcomes: dict[tuple, list[int]] = {}
     questions: dict[tuple, list[int]] = {}
     wrong: dict[tuple, int] = {}
@@ -272,7 +271,7 @@ def _count(school_id: int, rows, firsts: set[int], content) -> None:
         cell[0] += 1
         cell[1] += int(row.correct)
         if not row.correct:
-            for wrong_key in wrong_keys(question, row.response):
+            for wrong_key in misconception_keys(question, row.response):
                 key = (row.class_id, row.year_group, row.question_id, wrong_key[:200])
                 wrong[key] = wrong.get(key, 0) + 1
     _add(OutcomeTally, ["pupil_id", "outcome_id"], ["tried", "right_first_time"],

@@ -151,10 +151,13 @@ def pupil_page(pupil_id: int):
 def _feedback_for(answer: Answer) -> list[str]:
     """The feedback the pupil saw for this answer, rebuilt from what they chose."""
     question = get_content().questions.get(answer.question_id)
-    if question is None or question.type == "password_builder" or not isinstance(answer.response, dict):
+    if question is None or not isinstance(answer.response, dict):
+        return []
+    qt = get_type(question.type)
+    if qt.private_response:
         return []
     try:
-        grade = get_type(question.type).check(question, answer.response)
+        grade = qt.check(question, answer.response)
     except (AnswerError, KeyError, TypeError, ValueError):
         return []
     return [line.text for line in grade.lines]
