@@ -73,5 +73,5 @@ def certificate_png(pupil_id: int, module_id: str):
     ).scalar_one_or_none()
     if module is None or row is None:
         abort(404)
-    png = certificate.render(pupil.first_name, module.topic.pupil_title, [o.text for o in module.outline.outcomes], row.completed_at.date())
-    return png, 200, {"Content-Type": "image/png"}
+    png, headers = certificate.for_module(pupil.first_name, module, row.completed_at)
+    return png, 200, headers

@@ -175,10 +175,8 @@ def certificate_png(module_id: str):
     row = progress.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         abort(404)
-    png = certificate.render(
-        current_user.first_name, mod.topic.pupil_title, [o.text for o in mod.outline.outcomes], row.completed_at.date()
-    )
-    return png, 200, {"Content-Type": "image/png", "Content-Disposition": f'inline; filename="certificate-{mod.id}.png"'}
+    png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at)
+    return png, 200, headers
 
 
 # ---------------------------------------------------------------- settings

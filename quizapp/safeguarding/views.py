@@ -12,6 +12,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..access import guard, is_dsl
+from ..downloads import download_headers
 from ..formtools import choices
 from ..models import STATUSES
 from ..services import concerns as service
@@ -96,8 +97,7 @@ def share(concern_id: int):
 @bp.get("/export.csv")
 def export():
     body = service.export_csv(current_user)
-    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
-                       "Content-Disposition": 'attachment; filename="safeguarding-concerns.csv"'}
+    return body, 200, download_headers("safeguarding-concerns.csv", "text/csv; charset=utf-8")
 
 
 @bp.app_context_processor

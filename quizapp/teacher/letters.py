@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from ..downloads import attachment
+from ..downloads import download_headers
 from ..extensions import db
 from ..models import Pupil
 from ..services import parent_letters, parent_links
@@ -28,8 +28,7 @@ def class_letters(class_id: int):
             return redirect(url_for("teacher.class_letters", class_id=class_id))
         entries = parent_links.issue_codes(current_user.school, pupils, current_user)
         pdf = parent_letters.letters_pdf(current_user.school, entries, url_for("parent.register", _external=True))
-        return pdf, 200, {"Content-Type": "application/pdf",
-                          "Content-Disposition": attachment(f"parent-letters-{school_class.name}.pdf")}
+        return pdf, 200, download_headers(f"parent-letters-{school_class.name}.pdf", "application/pdf")
     return render_template("teacher/letters.html", school_class=school_class, pupils=pupils, form=form)
 
 

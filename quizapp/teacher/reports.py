@@ -6,15 +6,12 @@ server, always next to the table they summarise.
 """
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..content import get_content
-from ..downloads import attachment
+from ..downloads import csv_response
 from ..extensions import db
 from ..models import YEAR_GROUPS, Answer, ModuleProgress, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
@@ -27,20 +24,6 @@ LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": 
 
 def _wants_csv() -> bool:
     return request.args.get("format") == "csv"
-
-
-def csv_response(filename: str, header: list[str], rows) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
-
-
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # ------------------------------------------------------------------ grid

@@ -13,7 +13,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange
 from sqlalchemy import select
 
-from ..downloads import attachment
+from ..downloads import attachment, download_headers
 from ..extensions import db
 from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil, SchoolClass, User, now_utc
@@ -88,8 +88,7 @@ def roster_import_confirm():
 
 @bp.get("/roster/template.csv")
 def roster_template():
-    return roster_import.roster_template_csv(), 200, {
-        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="pupils-template.csv"'}
+    return roster_import.roster_template_csv(), 200, download_headers("pupils-template.csv", "text/csv; charset=utf-8")
 
 
 # ------------------------------------------------------------------ pupils
@@ -210,8 +209,7 @@ def class_cards(class_id: int, kind: str):
         body, mime = cards.class_cards_pdf(school_class, pupils, signin_url), "application/pdf"
     else:
         body, mime = cards.class_cards_png(school_class, pupils, signin_url), "image/png"
-    return body, 200, {"Content-Type": mime,
-                       "Content-Disposition": attachment(f"sign-in-cards-{school_class.name.lower()}.{kind}", inline=True)}
+    return body, 200, download_headers(f"sign-in-cards-{school_class.name.lower()}.{kind}", mime, inline=True)
 
 
 # --------------------------------------------------------- data protection
