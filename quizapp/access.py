@@ -11,6 +11,8 @@ from typing import Callable
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
+from .services import progress
+
 Check = Callable[[object], bool]
 
 
@@ -48,6 +50,18 @@ def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exe
         if not check(current_user):
             abort(refuse)
         return None
+
+
+def count_answers_first(bp: Blueprint, endpoints: set[str] | None = None) -> None:
+    """Before the blueprint's pages (or only `endpoints`), count the new
+    answers of what the signed-in person is about to see
+    (services/progress.catch_up_for). Install it after the guard, so it
+    never runs for someone the guard turns away."""
+
+    @bp.before_request
+    def _count_new_answers():
+        if endpoints is None or request.endpoint in endpoints:
+            progress.catch_up_for(current_user)
 
 
 def home_endpoint(who) -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import guard, is_parent
+from ..access import count_answers_first, guard, is_parent
 from ..content import get_content
 from ..extensions import db
 from ..models import ModuleProgress, band_for_year_group
@@ -24,12 +24,7 @@ def public(view):
 
 
 guard(bp, is_parent, exempt=PUBLIC_ENDPOINTS)
-
-
-@bp.before_request
-def _count_new_answers():
-    """Count the children's new answers before showing what they finished."""
-    progress.catch_up_for(current_user)
+count_answers_first(bp)  # the children's new answers, before showing what they finished
 
 
 def _finished(pupil_ids: list[int]) -> dict[int, list[ModuleProgress]]:

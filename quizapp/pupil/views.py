@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..access import guard, is_pupil
+from ..access import count_answers_first, guard, is_pupil
 from ..content import Module, get_content
 from ..extensions import db
 from ..models import band_for_year_group
@@ -24,12 +24,8 @@ guard(bp, is_pupil, signin_endpoint="auth.tablet")
 # Pages that show whether a module is started or done.
 SHOWS_PROGRESS = {"pupil.home", "pupil.module", "pupil.done", "pupil.certificate_png"}
 
-
-@bp.before_request
-def _count_new_answers():
-    """The pupil's own new answers (only theirs: a pupil's page never waits for the class)."""
-    if request.endpoint in SHOWS_PROGRESS:
-        progress.catch_up_for(current_user)
+# The pupil's own new answers (only theirs: a pupil's page never waits for the class).
+count_answers_first(bp, SHOWS_PROGRESS)
 
 
 def pupil_band() -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, func, select
 
-from ..content import Content
+from ..content import Content, module_id
 from ..extensions import db
 from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
 from ..questions import get_type
@@ -30,15 +30,25 @@ LEVEL_RULE = (
 )
 
 
+def _mastery_rule(right, tried) -> tuple:
+    """LEVEL_RULE, written once: (condition, level) pairs, first match wins,
+    else EMERGING. It is plain arithmetic and comparison, so `right` and
+    `tried` may be numbers (level_for) or SQL columns (level_sql)."""
+    return (
+        ((right * 5 >= tried * 4) & (tried >= 2), SECURE),  # at least 80%, over two or more
+        (right * 2 >= tried, DEVELOPING),  # at least 50%
+    )
+
+
 def level_for(right: int, tried: int) -> str:
     if tried == 0:
         return NOT_STARTED
-    share = right / tried
-    if share >= 0.8 and tried >= 2:
-        return SECURE
-    if share >= 0.5:
-        return DEVELOPING
-    return EMERGING
+    return next((level for matches, level in _mastery_rule(right, tried) if matches), EMERGING)
+
+
+def level_sql(right, tried):
+    """The same rule as a SQL CASE, for rows where tried > 0."""
+    return case(*_mastery_rule(right, tried), else_=EMERGING)
 
 
 def pupils_query(school_id: int, class_id: int | None = None, year_group: int | None = None) -> Select:
@@ -95,11 +105,7 @@ def level_counts(content: Content, band: str, school_id: int, class_id: int | No
     pupils = db.session.execute(select(func.count()).select_from(scope.subquery())).scalar_one()
     outcomes = [o for m in content.modules_for_band(band) for o in m.outline.outcomes]
     tried, right = OutcomeTally.tried, OutcomeTally.right_first_time
-    level = case(
-        ((right * 5 >= tried * 4) & (tried >= 2), SECURE),
-        (right * 2 >= tried, DEVELOPING),
-        else_=EMERGING,
-    )
+    level = level_sql(right, tried)
     counts: dict[str, Counter] = {o.id: Counter() for o in outcomes}
     for outcome_id, lvl, n in db.session.execute(
         select(OutcomeTally.outcome_id, level, func.count())
@@ -110,19 +116,6 @@ def level_counts(content: Content, band: str, school_id: int, class_id: int | No
     for outcome in outcomes:
         counts[outcome.id][NOT_STARTED] = pupils - sum(counts[outcome.id].values())
     return outcomes, counts, pupils
-
-
-def _question_outcomes(content: Content, band: str) -> dict[str, tuple[str, ...]]:
-    return {
-        qid: tuple(q.outcomes)
-        for qid, q in content.questions.items()
-        if content.modules[content.question_module[qid]].band == band
-    }
-
-
-def _as_int(column):
-    """SUM over a boolean, the same on SQLite and PostgreSQL."""
-    return case((column.is_(True), 1), else_=0)
 
 
 # ---------------------------------------------------- question analysis
@@ -226,7 +219,7 @@ def coverage(content: Content, school_id: int, year_group: int | None = None) ->
     total_pupils = sum(per_year.values())
     topics = []
     for topic in content.topics:
-        done = sum(done_by.get((year, f"{topic.id}-{band_for_year_group(year)}"), 0) for year in per_year)
+        done = sum(done_by.get((year, module_id(topic.id, band_for_year_group(year))), 0) for year in per_year)
         topics.append(CoverageRow(topic.title, total_pupils, done))
     strands: dict[str, CoverageRow] = {}
     for module in content.modules.values():

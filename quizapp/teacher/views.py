@@ -9,8 +9,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from ..access import guard, is_staff
-from ..content import get_content
+from ..access import count_answers_first, guard, is_staff
+from ..content import get_content, module_id
 from ..extensions import db
 from ..formtools import choices
 from ..models import Assignment, Pupil, band_for_year_group
@@ -22,12 +22,7 @@ from .forms import AssignmentForm
 
 bp = Blueprint("teacher", __name__)
 guard(bp, is_staff)
-
-
-@bp.before_request
-def _count_new_answers():
-    """Dashboards, reports and exports read progress and tallies: count the school's new answers first."""
-    progress.catch_up_for(current_user)
+count_answers_first(bp)  # dashboards, reports and exports read progress and tallies
 
 
 @bp.get("/")
@@ -116,7 +111,7 @@ def assignments():
         target, year_group = targets[form.target.data]
         band = band_for_year_group(year_group)
         topics = [t.id for t in get_content().topics] if form.whole_sequence.data else form.topics.data
-        module_ids = [f"{topic}-{band}" for topic in topics]
+        module_ids = [module_id(topic, band) for topic in topics]
         try:
             made = assign_service.assign(current_user, target, year_group, module_ids, form.start_on.data, form.due_on.data)
         except assign_service.AssignmentError as exc:
