@@ -32,7 +32,7 @@ from quizapp.content import get_content  # noqa: E402
 from quizapp.content.schema import SingleChoice  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Answer, ModuleProgress, Pupil, School, SchoolClass, now_utc  # noqa: E402
-from quizapp.services.progress import rebuild_tallies  # noqa: E402
+from quizapp.services.counting import rebuild_tallies  # noqa: E402
 
 
 def seed(rng: random.Random) -> tuple[int, int, int]:

@@ -31,7 +31,7 @@ What it does, all on 127.0.0.1:
    the same moment from two connections, half one after the other. Each
    class's teacher signs in and reloads the class's progress and question
    pages every think-max seconds (each view counts the school's new answers
-   into progress and the tallies: services/progress.catch_up).
+   into progress and the tallies: services/counting.catch_up).
 5. Ceiling phase (--ceiling-seconds in all, per server): C threads
    (--concurrency, default 2 per gunicorn thread) send answers back to back,
    to the app (as the signed-in pupils) and to bench/bare_app.py under

@@ -134,7 +134,7 @@ def profile_app(env: dict[str, str], classes: list[dict], book: AnswerBook, n: i
     from quizapp import create_app
     from quizapp.extensions import db
     from quizapp.pupil import api
-    from quizapp.services import progress, sessions
+    from quizapp.services import answers, sessions
 
     with environment(env):
         app = create_app()
@@ -159,7 +159,7 @@ def profile_app(env: dict[str, str], classes: list[dict], book: AnswerBook, n: i
     meter.wrap(sessions, "load", "session (before_request)")
     meter.wrap(api, "_resolve", "token + content")
     meter.wrap(api, "_grade", "grade")
-    meter.wrap(progress, "record_answer", "record_answer")
+    meter.wrap(answers, "record_answer", "record_answer")
     with app.app_context():
         meter.listen(db.engine)
     _measure("app POST /pupil/api/answer", meter, one, n)

@@ -143,7 +143,7 @@ def specs_from_seed(classes: list[dict]) -> list[PupilSpec]:
 class WatchingTeacher:
     """A class teacher who signs in and keeps reloading the class's progress
     and question pages while the class answers: every page view counts the
-    school's new answers (services/progress.catch_up) at the same time as
+    school's new answers (services/counting.catch_up) at the same time as
     answers arrive."""
 
     def __init__(self, school_class: dict, port: int, stats: Stats, password: str, timeout: float = 30):

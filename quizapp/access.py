@@ -11,7 +11,7 @@ from typing import Callable
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
-from .services import progress
+from .services import counting
 
 Check = Callable[[object], bool]
 
@@ -55,13 +55,13 @@ def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exe
 def count_answers_first(bp: Blueprint, endpoints: set[str] | None = None) -> None:
     """Before the blueprint's pages (or only `endpoints`), count the new
     answers of what the signed-in person is about to see
-    (services/progress.catch_up_for). Install it after the guard, so it
+    (services/counting.catch_up_for). Install it after the guard, so it
     never runs for someone the guard turns away."""
 
     @bp.before_request
     def _count_new_answers():
         if endpoints is None or request.endpoint in endpoints:
-            progress.catch_up_for(current_user)
+            counting.catch_up_for(current_user)
 
 
 def home_endpoint(who) -> str:

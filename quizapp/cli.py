@@ -173,9 +173,9 @@ def catch_up_command() -> None:
     """Count every school's new answers into progress and the dashboards'
     tallies. Pages do this themselves before they show progress; running it
     every few minutes (cron) keeps that work small."""
-    from .services import progress
+    from .services import counting
 
-    counted = progress.catch_up_everything()
+    counted = counting.catch_up_everything()
     click.echo(f"Counted {counted} new answer(s).")
 
 
@@ -187,7 +187,7 @@ def recount_command(school_slug: str | None) -> None:
     the stored answers (after loading answers in bulk, or after content moved
     a question to another outcome)."""
     from .content import get_content
-    from .services import progress
+    from .services import counting
 
     query = select(School).order_by(School.id)
     if school_slug:
@@ -196,7 +196,7 @@ def recount_command(school_slug: str | None) -> None:
     if school_slug and not schools:
         raise click.ClickException(f"There is no school with the slug {school_slug!r}.")
     for school in schools:
-        counted = progress.rebuild_tallies(get_content(), school.id)
+        counted = counting.rebuild_tallies(get_content(), school.id)
         click.echo(f"{school.name}: recounted {counted} answer(s).")
 
 

@@ -18,6 +18,8 @@ from typing import Iterator
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
 from .extensions import db
@@ -89,5 +91,10 @@ def init_app(app: Flask) -> None:
         raise error
 
 
-def is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
+def insert_on_conflict(table):
+    """INSERT with ON CONFLICT support (do nothing / do update) on the
+    database in use: SQLite and PostgreSQL spell the same statement with
+    their own dialect's insert()."""
+    if db.engine.dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)

@@ -10,7 +10,7 @@ from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
 from quizapp.services import dashboards
-from quizapp.services.progress import rebuild_tallies
+from quizapp.services.counting import rebuild_tallies
 
 
 def test_levels_follow_the_published_rule():

@@ -22,7 +22,7 @@ from ..content import get_content
 from ..extensions import csrf
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, progress, sessions
+from ..services import answer_token, answers, sessions
 
 bp = Blueprint("pupil_api", __name__)
 # No rate limit here: each request needs a valid signed answer token, stores
@@ -89,7 +89,7 @@ def _resolve(data: dict, check_pupil: bool = True):
     if token is None:
         raise BadAnswer(STALE_PAGE, 403)
     if check_pupil:
-        pupil = progress.answerer(token.pupil_id, token.school_id)
+        pupil = answers.answerer(token.pupil_id, token.school_id)
         if pupil is None:
             raise BadAnswer(STALE_PAGE, 403)
     content = get_content()
@@ -105,14 +105,14 @@ def _resolve(data: dict, check_pupil: bool = True):
 def _not_stored(token) -> BadAnswer:
     """Why the INSERT stored nothing: the pupil left the school (or was
     archived), or moved out of the module's age band."""
-    if progress.answerer(token.pupil_id, token.school_id) is None:
+    if answers.answerer(token.pupil_id, token.school_id) is None:
         return BadAnswer(STALE_PAGE, 403)
     return BadAnswer("We could not find that question.", 404)
 
 
 def _client_id(data: dict) -> str:
     client_id = str(data.get("client_id", ""))
-    if not (8 <= len(client_id) <= progress.MAX_CLIENT_ID) or not client_id.replace("-", "").isalnum():
+    if not (8 <= len(client_id) <= answers.MAX_CLIENT_ID) or not client_id.replace("-", "").isalnum():
         raise BadAnswer("That answer could not be read.")
     return client_id
 
@@ -149,7 +149,7 @@ def answer():
         client_id = _client_id(data)
         grade = _grade(question, _fields(data.get("fields", {})))
         source = "lesson" if data.get("source") == "lesson" else "quiz"
-        recorded = progress.record_answer(token.pupil_id, token.school_id, module, question, source, grade.record,
+        recorded = answers.record_answer(token.pupil_id, token.school_id, module, question, source, grade.record,
                                           grade.correct, grade.score, client_id)
         if recorded is None:
             raise _not_stored(token)

@@ -15,7 +15,7 @@ from ..content import Module, get_content
 from ..extensions import db
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, certificate, concerns, progress
+from ..services import answer_token, assignments, certificate, concerns, positions
 from .forms import SettingsForm, WorriedForm
 
 bp = Blueprint("pupil", __name__)
@@ -51,14 +51,14 @@ def home():
         "pupil/home.html",
         assigned=[(by_id[a.module_id], a.due_on) for a in set_for_me],
         others=[m for m in band_modules if m.id not in assigned_ids],
-        statuses=progress.statuses(current_user),
+        statuses=positions.statuses(current_user),
     )
 
 
 @bp.get("/modules/<module_id>")
 def module(module_id: str):
     mod = module_or_404(module_id)
-    row = progress.get_progress(current_user, mod)
+    row = positions.get_progress(current_user, mod)
     return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm())
 
 
@@ -89,7 +89,7 @@ def lesson_next(module_id: str, number: int):
     mod = module_or_404(module_id)
     _step_or_404(mod, number)
     if FlaskForm().validate_on_submit():
-        progress.save_lesson_position(current_user, mod, number + 1)
+        positions.save_lesson_position(current_user, mod, number + 1)
     if number >= len(mod.lesson.steps):
         return redirect(url_for("pupil.quiz", module_id=mod.id, number=1))
     return redirect(url_for("pupil.lesson", module_id=mod.id, number=number + 1))
@@ -119,7 +119,7 @@ def quiz_next(module_id: str, number: int):
     mod = module_or_404(module_id)
     _question_or_404(mod, number)
     if FlaskForm().validate_on_submit():
-        row = progress.save_quiz_position(current_user, mod, number + 1)
+        row = positions.save_quiz_position(current_user, mod, number + 1)
         if number >= len(mod.bank.questions):
             if row.completed_at is not None:
                 return redirect(url_for("pupil.done", module_id=mod.id))
@@ -159,7 +159,7 @@ def question_context(mod: Module, question, source: str) -> dict:
 @bp.get("/modules/<module_id>/done")
 def done(module_id: str):
     mod = module_or_404(module_id)
-    row = progress.get_progress(current_user, mod)
+    row = positions.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         return redirect(url_for("pupil.module", module_id=mod.id))
     return render_template("pupil/done.html", module=mod, progress=row)
@@ -168,7 +168,7 @@ def done(module_id: str):
 @bp.get("/modules/<module_id>/certificate.png")
 def certificate_png(module_id: str):
     mod = module_or_404(module_id)
-    row = progress.get_progress(current_user, mod)
+    row = positions.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         abort(404)
     png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at)

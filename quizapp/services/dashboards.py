@@ -152,7 +152,7 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
             .where(*where).group_by(QuestionTally.question_id)
         ).all()
     }
-    # The tallies are counted per class (services/progress.catch_up), so these queries read
+    # The tallies are counted per class (services/counting.catch_up), so these queries read
     # one row per class and question (or wrong answer), not one per pupil.
     wrong_where = [MisconceptionTally.school_id == school_id]
     if class_id is not None:

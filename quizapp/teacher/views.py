@@ -15,7 +15,7 @@ from ..extensions import db
 from ..formtools import choices
 from ..models import Assignment, Pupil, band_for_year_group
 from ..services import assignments as assign_service
-from ..services import concerns, progress
+from ..services import concerns
 from ..services import pupil_signin as ps
 from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
 from .forms import AssignmentForm
