@@ -27,11 +27,12 @@ from sqlalchemy import event, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp import MIGRATIONS_DIR, create_app  # noqa: E402
+from quizapp import create_app  # noqa: E402
 from quizapp.content import get_content  # noqa: E402
 from quizapp.content.schema import SingleChoice  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Answer, ModuleProgress, Pupil, School, SchoolClass, now_utc  # noqa: E402
+from quizapp.paths import MIGRATIONS_DIR  # noqa: E402
 from quizapp.services.counting import rebuild_tallies  # noqa: E402
 
 

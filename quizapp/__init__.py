@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .models.base import MAX_ID
-from .paths import asset_dir
+from .paths import MIGRATIONS_DIR, asset_dir
 
 class SmallInt(IntegerConverter):
     """<int:...> in URLs, up to the largest id the databases hold: a bigger
@@ -17,9 +17,6 @@ class SmallInt(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
-
-
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

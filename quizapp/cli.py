@@ -31,7 +31,7 @@ def content_check(no_reading: bool, topic: tuple[str, ...]) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create the database schema, or upgrade it to the latest migration."""
-    from . import MIGRATIONS_DIR
+    from .paths import MIGRATIONS_DIR
 
     upgrade(directory=MIGRATIONS_DIR)
     click.echo("Database is up to date.")
