@@ -31,11 +31,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: quizapp, simulation
 
-import servers  # noqa: E402
-from pupils import AnswerBook  # noqa: E402
+from simulation import servers  # noqa: E402
+from simulation.pupils import AnswerBook  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')

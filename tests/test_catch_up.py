@@ -23,7 +23,7 @@ from quizapp.models import (
     QuestionTally,
 )
 from quizapp.services import counting
-from solver import right_fields, wrong_fields
+from simulation.solver import right_fields, wrong_fields
 
 MODULE = "passwords-4-7"  # band 4-7: pupil_a and pupil_a2 (Year 1)
 

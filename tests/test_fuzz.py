@@ -43,7 +43,7 @@ from quizapp.models import STATUSES, Answer, Pupil, School, SchoolClass, User
 from quizapp.models.concern import CATEGORIES, TALK_TO
 from quizapp.questions import REGISTRY
 from quizapp.services.roster_import import MAX_FIRST_NAME, RosterPreview, parse_roster, roster_template_csv
-from solver import right_fields
+from simulation.solver import right_fields
 from test_access import ROUTES, _expected, _sign_in
 
 # FUZZ_SCALE=10 runs ten times the examples (a longer hunt, e.g. nightly).
