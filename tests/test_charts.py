@@ -10,8 +10,8 @@ import pytest
 from jinja2 import Environment
 from markupsafe import Markup
 
-from quizapp.services import charts
-from quizapp.services.charts import bar_chart, contrast_ratio, percent, stacked_bar
+from quizapp.services.render import charts
+from quizapp.services.render.charts import bar_chart, contrast_ratio, percent, stacked_bar
 
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 ORDER = ["not_started", "emerging", "developing", "secure"]

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Pupil, School, User
-from quizapp.services import parent_letters, parent_links
-from quizapp.services.parent_letters import MARGIN, PAGE_H, PAGE_W, letter_pages, letter_text, letters_pdf
+from quizapp.services import parent_links
+from quizapp.services.render import letters as parent_letters
+from quizapp.services.render.letters import MARGIN, PAGE_H, PAGE_W, letter_pages, letter_text, letters_pdf
 from quizapp.services.parent_links import issue_codes, redeem, revoke_code
 
 URL = "https://staysafe.example.org/parent/register"

@@ -10,7 +10,7 @@ from ..access import count_answers_first, guard, is_parent
 from ..content import get_content
 from ..extensions import db
 from ..models import ModuleProgress, band_for_year_group
-from ..services import certificate
+from ..services.render import certificate
 from ..services.scope import child_or_404, children_of
 
 bp = Blueprint("parent", __name__)

@@ -15,7 +15,8 @@ from ..content import Module, get_content
 from ..extensions import db
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, certificate, concerns, positions
+from ..services import answer_token, assignments, concerns, positions
+from ..services.render import certificate
 from .forms import SettingsForm, WorriedForm
 
 bp = Blueprint("pupil", __name__)

@@ -1,7 +1,7 @@
 """Linking parents and carers to their children with single-use codes.
 
 Staff issue one code per pupil and print it on a letter home
-(services/parent_letters.py). A parent signs up and types the code; that
+(services/render/letters.py). A parent signs up and types the code; that
 links their account to the child, and the code is spent. Staff can see every
 link of their school and remove any of them.
 

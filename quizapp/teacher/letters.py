@@ -10,7 +10,8 @@ from sqlalchemy import select
 from ..downloads import download_headers
 from ..extensions import db
 from ..models import Pupil
-from ..services import parent_letters, parent_links
+from ..services import parent_links
+from ..services.render import letters as parent_letters
 from ..services.scope import class_or_404, visible_classes
 from .views import bp
 

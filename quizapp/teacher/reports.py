@@ -15,7 +15,8 @@ from ..downloads import csv_response
 from ..extensions import db
 from ..models import YEAR_GROUPS, Answer, ModuleProgress, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
-from ..services import charts, dashboards
+from ..services import dashboards
+from ..services.render import charts
 from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
 from .views import bp
 

@@ -17,7 +17,8 @@ from ..downloads import attachment, download_headers
 from ..extensions import db
 from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil, SchoolClass, User, now_utc
-from ..services import accounts, cards, roster_import
+from ..services import accounts, roster_import
+from ..services.render import cards
 from ..services.roster_import import RowError
 from ..services.scope import class_or_404, pupil_for_staff_or_404, staff_or_404, visible_classes
 from .forms import ClassForm, PupilForm

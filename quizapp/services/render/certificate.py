@@ -12,8 +12,8 @@ from datetime import date
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..downloads import download_headers
-from ..paths import font_file
+from ...downloads import download_headers
+from ...paths import font_file
 
 WIDTH, HEIGHT = 1600, 1131  # A4 landscape at about 136 dpi
 NAVY, BLUE, GOLD, INK = (23, 74, 148), (31, 95, 191), (255, 191, 71), (29, 36, 51)
