@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
 from .extensions import db
+from .errors import render_error
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -83,7 +84,6 @@ def init_app(app: Flask) -> None:
         message = str(error.orig).lower() if error.orig else ""
         if "locked" in message or "busy" in message or "could not serialize" in message:
             db.session.rollback()
-            from .errors import render_error
 
             response = app.make_response(render_error(503))
             response.headers["Retry-After"] = "2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from .extensions import db
 
 MESSAGES = {
     400: ("Something went wrong with that request", "Please go back and try again."),
@@ -41,7 +42,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from .extensions import db
 
         db.session.rollback()  # the error page must not trip over a failed transaction
         return render_error(500)

@@ -12,6 +12,9 @@ from ..security import safe_next
 from ..services import accounts, sessions, throttle
 from ..services import pupil_signin as ps
 from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
+from flask import abort
+from ..services.scope import class_or_404
+from ..services.markdown import render_markdown_file
 
 bp = Blueprint("auth", __name__)
 
@@ -194,8 +197,6 @@ def _back_to_class_list():
 def handover(signin_id: int):
     """A teacher hands this signed-in tablet to the class: the teacher is
     signed out here and the tablet shows the class list."""
-    from ..services.scope import class_or_404
-
     if not (current_user.is_authenticated and is_staff(current_user)):
         return redirect(url_for("auth.signin"))
     signin = ps.get_open(signin_id)
@@ -231,10 +232,6 @@ PRIVACY_NOTICES = {"pupils": "What the app knows about me", "parents": "Privacy 
 @bp.get("/privacy/<audience>")
 def privacy(audience: str):
     """The privacy notices in docs/privacy/, in three voices, for everyone to read."""
-    from flask import abort
-
-    from ..services.markdown import render_markdown_file
-
     if audience not in PRIVACY_NOTICES:
         abort(404)
     body = render_markdown_file(asset_dir("docs") / "privacy" / f"{audience}.md")

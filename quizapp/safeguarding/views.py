@@ -16,6 +16,9 @@ from ..downloads import download_headers
 from ..formtools import choices
 from ..models import STATUSES
 from ..services import concerns as service
+from sqlalchemy import select
+from ..models import ConcernAudit
+from ..extensions import db
 
 bp = Blueprint("safeguarding", __name__)
 guard(bp, is_dsl, refuse=404)  # nobody else learns that a concern exists
@@ -48,11 +51,6 @@ def concern(concern_id: int):
 
 
 def _detail(item, note_form=None, status_form=None, status=200):
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import ConcernAudit
-
     audit = db.session.execute(select(ConcernAudit).where(ConcernAudit.concern_id == item.id).order_by(ConcernAudit.at)).scalars().all()
     status_form = status_form or StatusForm(status=item.status, action_taken=item.action_taken, close_reason=item.close_reason)
     return render_template("safeguarding/concern.html", concern=item, audit=audit, note_form=note_form or NoteForm(),

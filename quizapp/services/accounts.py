@@ -11,6 +11,8 @@ from ..extensions import db
 from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
 from . import throttle
 from .passwords import burn_time, hash_password, verify_password
+from .sessions import token_hash
+from ..models import AuthSession
 
 
 class AccountError(ValueError):
@@ -153,7 +155,6 @@ def set_staff_active(admin: User, staff: User, active: bool) -> None:
             )).scalar_one()
             if admins <= 1:
                 raise AccountError("This is the school's only school admin: make someone else a school admin first.")
-        from ..models import AuthSession
 
         db.session.execute(update(AuthSession).where(AuthSession.user_id == staff.id, AuthSession.ended_at.is_(None))
                            .values(ended_at=now_utc()))
@@ -176,9 +177,6 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
 
 def reset_password(user: User, new: str, keep_token: str | None = None) -> None:
     """Set a new password, unlock the account and end every session but the one kept."""
-    from ..models import AuthSession
-    from .sessions import token_hash
-
     user.password_hash = hash_password(new)
     user.failed_logins = 0
     user.locked_until = None

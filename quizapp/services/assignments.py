@@ -8,6 +8,9 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Assignment, Pupil
+from sqlalchemy import func
+from ..models import year_group_label
+from ..models import ModuleProgress
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,6 @@ class Target:
 def targets_for(user, classes) -> list[tuple[str, Target, int]]:
     """(label, target, year group) choices a member of staff may assign to:
     each class they can see, and the year groups of those classes."""
-    from ..models import year_group_label
-
     choices: list[tuple[str, Target, int]] = []
     for year in sorted({c.year_group for c in classes}):
         choices.append((f"{year_group_label(year)}: every class", Target(year_group=year), year))
@@ -115,10 +116,6 @@ class Completion:
 
 def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
     """Pupils finished / pupils set, per assignment, in two queries however many there are."""
-    from sqlalchemy import func
-
-    from ..models import ModuleProgress
-
     sizes = db.session.execute(
         select(Pupil.class_id, Pupil.year_group, func.count(Pupil.id))
         .where(Pupil.school_id == school_id, Pupil.archived_at.is_(None))

@@ -17,6 +17,7 @@ from ..content import Content, module_id
 from ..extensions import db
 from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
 from ..questions import get_type
+from ..models import band_for_year_group
 
 # Levels, in order. The rule is shown to teachers on the grid page.
 NOT_STARTED, EMERGING, DEVELOPING, SECURE = "not_started", "emerging", "developing", "secure"
@@ -203,8 +204,6 @@ def coverage(content: Content, school_id: int, year_group: int | None = None) ->
     a strand when they finished a module with an outcome in that strand.
     Two queries: pupils per year group, and finished modules per year group.
     """
-    from ..models import band_for_year_group
-
     scope = pupils_query(school_id, year_group=year_group)
     per_year = dict(db.session.execute(
         select(Pupil.year_group, func.count(Pupil.id)).where(Pupil.id.in_(scope)).group_by(Pupil.year_group)

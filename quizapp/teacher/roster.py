@@ -23,6 +23,9 @@ from ..services.roster_import import RowError
 from ..services.scope import class_or_404, pupil_for_staff_or_404, staff_or_404, visible_classes
 from .forms import ClassForm, PupilForm
 from .views import bp
+from flask import jsonify
+from ..services.pupil_signin import random_pin
+from ..services import data_protection
 
 MAX_CSV_BYTES = 1024 * 1024
 
@@ -115,7 +118,6 @@ def add_pupil():
         form.class_id.data, form.year_group.data = str(school_class.id), str(school_class.year_group)
     if form.validate_on_submit():
         school_class = class_or_404(current_user, int(form.class_id.data))
-        from ..services.pupil_signin import random_pin
 
         pupil = Pupil(school_id=current_user.school_id, class_id=school_class.id, first_name=form.clean_first_name(),
                       last_initial=form.clean_initial(), year_group=int(form.year_group.data), pin=random_pin())
@@ -224,9 +226,6 @@ class RetentionForm(FlaskForm):
 @bp.get("/pupils/<int:pupil_id>/export.json")
 def export_pupil(pupil_id: int):
     _admin_only()
-    from flask import jsonify
-
-    from ..services import data_protection
 
     pupil = pupil_for_staff_or_404(current_user, pupil_id)
     response = jsonify(data_protection.export_pupil(pupil))
@@ -237,7 +236,6 @@ def export_pupil(pupil_id: int):
 @bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
 def erase_pupil(pupil_id: int):
     _admin_only()
-    from ..services import data_protection
 
     pupil = pupil_for_staff_or_404(current_user, pupil_id)
     form = FlaskForm()
