@@ -77,22 +77,14 @@ def _limit_only_decorated_views(app: Flask, limiter) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .health import bp as health_bp
-    from .auth.views import bp as auth_bp
-    from .parent.views import bp as parent_bp
-    from .pupil.api import bp as pupil_api_bp
-    from .pupil.views import bp as pupil_bp
-    from .safeguarding.views import bp as safeguarding_bp
-    from .parent import register  # noqa: F401  (its routes live on the parent blueprint)
-    from .teacher import letters, reports, roster  # noqa: F401  (their routes live on the teacher blueprint)
-    from .teacher.views import bp as teacher_bp
+    from . import admin, auth, health, parent, pupil, safeguarding, school_admin, teacher
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(pupil_bp, url_prefix="/pupil")
-    app.register_blueprint(pupil_api_bp, url_prefix="/pupil/api")
-    app.register_blueprint(teacher_bp, url_prefix="/teacher")
-    app.register_blueprint(parent_bp, url_prefix="/parent")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pupil.bp, url_prefix="/pupil")
+    app.register_blueprint(pupil.api_bp, url_prefix="/pupil/api")
+    app.register_blueprint(teacher.bp, url_prefix="/teacher")
+    app.register_blueprint(school_admin.bp, url_prefix="/teacher")
+    app.register_blueprint(parent.bp, url_prefix="/parent")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(safeguarding.bp, url_prefix="/safeguarding")

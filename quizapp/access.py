@@ -28,6 +28,10 @@ def is_dsl(who) -> bool:
     return is_staff(who) and who.is_dsl
 
 
+def is_school_admin(who) -> bool:
+    return is_staff(who) and who.is_school_admin
+
+
 def is_parent(who) -> bool:
     return not is_pupil(who) and who.is_parent
 

@@ -1,20 +1,18 @@
 """The platform admin: schools on this deployment."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from ..access import guard, is_platform_admin
 from ..extensions import db
 from ..models import STAFF, Pupil, School
 from ..services.accounts import AccountError, create_school, create_user
 from ..services.passwords import password_problem
+from . import bp
 
-bp = Blueprint("admin", __name__)
-guard(bp, is_platform_admin)
 
 
 class NewSchoolForm(FlaskForm):

@@ -1,7 +1,7 @@
 """Signing in and out: adults with email and password; pupils on a class tablet."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..access import home_endpoint, is_staff
@@ -11,12 +11,12 @@ from ..paths import asset_dir
 from ..security import safe_next
 from ..services import accounts, sessions, throttle
 from ..services import pupil_signin as ps
+from . import bp
 from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
 from flask import abort
 from ..services.scope import class_or_404
 from ..services.markdown import render_markdown_file
 
-bp = Blueprint("auth", __name__)
 
 # Local storage is kept: on a class tablet it may hold pupils' answers that
 # are still waiting for the network (see static/js/player.js).

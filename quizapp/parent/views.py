@@ -2,29 +2,17 @@
 and for each, the topics finished (never per-question answers)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import count_answers_first, guard, is_parent
 from ..content import get_content
 from ..extensions import db
 from ..models import ModuleProgress, band_for_year_group
 from ..services.render import certificate
 from ..services.scope import child_or_404, children_of
+from . import bp
 
-bp = Blueprint("parent", __name__)
-PUBLIC_ENDPOINTS: set[str] = set()
-
-
-def public(view):
-    """Mark a parent-area view that needs no sign-in (registration)."""
-    PUBLIC_ENDPOINTS.add(f"parent.{view.__name__}")
-    return view
-
-
-guard(bp, is_parent, exempt=PUBLIC_ENDPOINTS)
-count_answers_first(bp)  # the children's new answers, before showing what they finished
 
 
 def _finished(pupil_ids: list[int]) -> dict[int, list[ModuleProgress]]:

@@ -14,7 +14,7 @@ so it uses the session as any page does.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -23,11 +23,8 @@ from ..extensions import csrf
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
 from ..services import answer_token, answers, sessions
+from . import api_bp as bp
 
-bp = Blueprint("pupil_api", __name__)
-# No rate limit here: each request needs a valid signed answer token, stores
-# at most one row per client id, and a class answering at once must never
-# wait for a round trip to the limiter's store.
 
 MAX_FIELDS = 64
 MAX_VALUE = 200

@@ -6,27 +6,19 @@ import uuid
 import zlib
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..access import count_answers_first, guard, is_pupil
 from ..content import Module, get_content
 from ..extensions import db
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
 from ..services import answer_token, assignments, concerns, positions
 from ..services.render import certificate
+from . import bp
 from .forms import SettingsForm, WorriedForm
 
-bp = Blueprint("pupil", __name__)
-guard(bp, is_pupil, signin_endpoint="auth.tablet")
-
-# Pages that show whether a module is started or done.
-SHOWS_PROGRESS = {"pupil.home", "pupil.module", "pupil.done", "pupil.certificate_png"}
-
-# The pupil's own new answers (only theirs: a pupil's page never waits for the class).
-count_answers_first(bp, SHOWS_PROGRESS)
 
 
 def pupil_band() -> str:

@@ -5,23 +5,22 @@ answers 404. Every view and change is audited (services/concerns.py).
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..access import guard, is_dsl
+from ..access import is_dsl
 from ..downloads import download_headers
 from ..formtools import choices
 from ..models import STATUSES
 from ..services import concerns as service
+from . import bp
 from sqlalchemy import select
 from ..models import ConcernAudit
 from ..extensions import db
 
-bp = Blueprint("safeguarding", __name__)
-guard(bp, is_dsl, refuse=404)  # nobody else learns that a concern exists
 
 
 class NoteForm(FlaskForm):

@@ -138,3 +138,9 @@ def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
         done = sum(n for module_id, class_id, year, n in finished if module_id == row.module_id and matches(class_id, year))
         out[row.id] = Completion(pupils, done)
     return out
+
+
+def remove(assignment: Assignment) -> None:
+    """Take an assignment away; pupils keep anything they have already done."""
+    db.session.delete(assignment)
+    db.session.commit()

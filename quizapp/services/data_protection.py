@@ -144,3 +144,9 @@ def apply_retention(now: datetime | None = None, dry_run: bool = False) -> list[
     if dry_run:
         return [Erased(p.id, 0, 0) for p in due]
     return [erase_pupil(p) for p in due]
+
+
+def set_retention(school: School, months: int) -> None:
+    """How long the school keeps the learning data of pupils who have left."""
+    school.retention_months = months
+    db.session.commit()

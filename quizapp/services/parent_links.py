@@ -167,15 +167,19 @@ def revoke_code(school_id: int, code_id: int) -> bool:
     return True
 
 
-def links_for_school(school_id: int) -> list[tuple[ParentLink, User, Pupil]]:
-    """Every parent linked to a pupil of this school, by pupil name."""
-    rows = db.session.execute(
+def links_for_school(school_id: int, class_ids=None) -> list[tuple[ParentLink, User, Pupil]]:
+    """Every parent linked to a pupil of this school (or of these classes:
+    ids or a subquery of them), by pupil name."""
+    query = (
         select(ParentLink, User, Pupil)
         .join(Pupil, ParentLink.pupil_id == Pupil.id)
         .join(User, ParentLink.parent_id == User.id)
         .where(Pupil.school_id == school_id)
         .order_by(Pupil.first_name, Pupil.last_initial, Pupil.id, User.name, User.id)
-    ).all()
+    )
+    if class_ids is not None:
+        query = query.where(Pupil.class_id.in_(class_ids))
+    rows = db.session.execute(query).all()
     return [(link, parent, pupil) for link, parent, pupil in rows]
 
 

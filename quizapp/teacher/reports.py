@@ -18,7 +18,7 @@ from ..questions import AnswerError, get_type
 from ..services import dashboards
 from ..services.render import charts
 from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
-from .views import bp
+from . import bp
 
 LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": "#7fb2e5", "secure": "#1b7a3d"}
 
