@@ -27,13 +27,12 @@ import re
 import traceback
 import uuid
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
-from werkzeug.datastructures import MultiDict
 
 import fuzz_strategies as fs
 from helpers import PASSWORD, SchoolWorld, World, csrf_token, post

@@ -13,7 +13,6 @@ from ..services import accounts, sessions, throttle
 from ..services import pupil_signin as ps
 from . import bp
 from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
-from flask import abort
 from ..services.scope import class_or_404
 from ..services.markdown import render_markdown_file
 

@@ -17,9 +17,6 @@ from ..formtools import choices
 from ..models import STATUSES
 from ..services import concerns as service
 from . import bp
-from sqlalchemy import select
-from ..models import ConcernAudit
-from ..extensions import db
 
 
 
@@ -50,7 +47,7 @@ def concern(concern_id: int):
 
 
 def _detail(item, note_form=None, status_form=None, status=200):
-    audit = db.session.execute(select(ConcernAudit).where(ConcernAudit.concern_id == item.id).order_by(ConcernAudit.at)).scalars().all()
+    audit = service.audit_trail(item)
     status_form = status_form or StatusForm(status=item.status, action_taken=item.action_taken, close_reason=item.close_reason)
     return render_template("safeguarding/concern.html", concern=item, audit=audit, note_form=note_form or NoteForm(),
                            status_form=status_form, share_form=FlaskForm()), status

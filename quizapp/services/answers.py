@@ -103,3 +103,10 @@ def record_answer(pupil_id: int, school_id: int, module: Module, question, sourc
         return Recorded(answer_id, duplicate=True) if answer_id is not None else None
     db.session.commit()
     return Recorded(answer_id, duplicate=False)
+
+
+def recent_answers(pupil: Pupil, limit: int = 200) -> list[Answer]:
+    """A pupil's latest stored answers, newest first."""
+    return list(db.session.execute(
+        select(Answer).where(Answer.pupil_id == pupil.id).order_by(Answer.created_at.desc()).limit(limit)
+    ).scalars())

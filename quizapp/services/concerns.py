@@ -141,3 +141,10 @@ def _notes_by_concern(ids: list[int]) -> dict[int, list[ConcernNote]]:
         for note in db.session.execute(select(ConcernNote).where(ConcernNote.concern_id.in_(ids)).order_by(ConcernNote.created_at)).scalars():
             grouped.setdefault(note.concern_id, []).append(note)
     return grouped
+
+
+def audit_trail(concern: Concern) -> list[ConcernAudit]:
+    """Who looked at or changed a concern, and when, oldest first."""
+    return list(db.session.execute(
+        select(ConcernAudit).where(ConcernAudit.concern_id == concern.id).order_by(ConcernAudit.at)
+    ).scalars())

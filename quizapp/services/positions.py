@@ -66,3 +66,30 @@ def complete_if_done(pupil_id: int, module: Module, progress: ModuleProgress) ->
     needed = {q.id for q in module.bank.questions}
     if needed <= answered_questions(pupil_id, module):
         progress.completed_at = now_utc()
+
+
+def progress_by_module(pupil: Pupil) -> dict[str, ModuleProgress]:
+    """module id -> the pupil's progress row, for every module they started."""
+    rows = db.session.execute(select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id)).scalars()
+    return {row.module_id: row for row in rows}
+
+
+def finished_modules(pupil_ids: list[int]) -> dict[int, list[ModuleProgress]]:
+    """Finished modules per pupil, oldest first. One query for them all."""
+    out: dict[int, list[ModuleProgress]] = {pid: [] for pid in pupil_ids}
+    if pupil_ids:
+        rows = db.session.execute(
+            select(ModuleProgress).where(ModuleProgress.pupil_id.in_(pupil_ids), ModuleProgress.completed_at.is_not(None))
+            .order_by(ModuleProgress.completed_at)
+        ).scalars()
+        for row in rows:
+            out[row.pupil_id].append(row)
+    return out
+
+
+def finished(pupil: Pupil, module_id: str) -> ModuleProgress | None:
+    """The pupil's progress row for a module, if they finished it."""
+    return db.session.execute(
+        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id, ModuleProgress.module_id == module_id,
+                                     ModuleProgress.completed_at.is_not(None))
+    ).scalar_one_or_none()

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..content import get_content
 from ..downloads import csv_response
-from ..extensions import db
-from ..models import YEAR_GROUPS, Answer, ModuleProgress, band_for_year_group, year_group_label
+from ..models import YEAR_GROUPS, Answer, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
-from ..services import dashboards
+from ..services import answers as stored_answers
+from ..services import dashboards, positions
 from ..services.render import charts
-from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
+from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_year_groups, year_group_or_404
 from . import bp
 
 LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": "#7fb2e5", "secure": "#1b7a3d"}
@@ -49,7 +48,7 @@ def class_progress(class_id: int):
 @bp.get("/years/<int:year_group>/progress")
 def year_progress(year_group: int):
     """A year group's outcomes: how many pupils are at each level (counted in the database)."""
-    _year_or_404(year_group)
+    year_group_or_404(current_user, year_group)
     band = band_for_year_group(year_group)
     outcomes, counts, pupils = dashboards.level_counts(get_content(), band, current_user.school_id, year_group=year_group)
     label = year_group_label(year_group)
@@ -61,15 +60,6 @@ def year_progress(year_group: int):
     return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
                            counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS,
                            levels=dashboards.LEVELS)
-
-
-def _year_or_404(year_group: int) -> None:
-    if year_group not in YEAR_GROUPS:
-        abort(404)
-    if not current_user.sees_whole_school:
-        classes = db.session.execute(visible_classes(current_user)).scalars().all()
-        if year_group not in {c.year_group for c in classes}:
-            abort(404)
 
 
 # ------------------------------------------------------------- questions
@@ -85,7 +75,7 @@ def class_questions(class_id: int):
 
 @bp.get("/years/<int:year_group>/questions")
 def year_questions(year_group: int):
-    _year_or_404(year_group)
+    year_group_or_404(current_user, year_group)
     band = band_for_year_group(year_group)
     stats = dashboards.question_analysis(get_content(), band, current_user.school_id, year_group=year_group)
     return _questions_page(stats, band, year_group_label(year_group), f"questions-{year_group_label(year_group)}.csv")
@@ -119,10 +109,8 @@ def pupil_page(pupil_id: int):
     content = get_content()
     band = band_for_year_group(pupil.year_group)
     grid = dashboards.outcome_grid(content, band, current_user.school_id, pupil.class_id)
-    progress = {p.module_id: p for p in db.session.execute(
-        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id)).scalars()}
-    answers = db.session.execute(
-        select(Answer).where(Answer.pupil_id == pupil.id).order_by(Answer.created_at.desc()).limit(200)).scalars().all()
+    progress = positions.progress_by_module(pupil)
+    answers = stored_answers.recent_answers(pupil, limit=200)
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
                             ["when", "module", "question", "first try", "right"],
@@ -155,8 +143,8 @@ def coverage():
     year_group = request.args.get("year", type=int)
     if year_group is not None and year_group not in YEAR_GROUPS:
         abort(404)
-    if not current_user.sees_whole_school:
-        mine = {c.year_group for c in db.session.execute(visible_classes(current_user)).scalars()}
+    mine = visible_year_groups(current_user)
+    if mine is not None:
         if year_group is None and mine:
             year_group = min(mine)
         if year_group not in mine:
