@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import content, database, dates, errors, security, sessions_hooks
+    from . import content, database, dates, errors, oplog, security, sessions_hooks
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     sessions_hooks.init_app(app)
     content.init_app(app)
     dates.init_app(app)
+    oplog.init_app(app)
 
 
 def _limit_only_decorated_views(app: Flask, limiter) -> None:

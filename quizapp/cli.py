@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from . import oplog
 from .extensions import db
 from .models import PARENT, PLATFORM_ADMIN, STAFF, School, User
 from .services.accounts import AccountError, create_school, create_user
@@ -125,7 +126,9 @@ def backup_command(path: Path) -> None:
     try:
         pages = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except backup.BackupError as exc:
+        oplog.record("backup_failed", "cli", "all", path=str(path), error=str(exc))
         raise click.ClickException(str(exc)) from exc
+    oplog.record("backup", "cli", "all", path=str(path), pages=pages)
     click.echo(f"Backed up {pages} pages to {path} (integrity check ok).")
 
 
@@ -141,6 +144,7 @@ def restore_command(path: Path, yes: bool) -> None:
         backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    oplog.record("restore", "cli", "all", path=str(path))
     click.echo(f"Restored the database from {path}.")
 
 

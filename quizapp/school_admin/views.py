@@ -72,7 +72,7 @@ def erase_pupil(pupil_id: int):
             flash(f"Type {pupil.first_name} to confirm.", "error")
         else:
             class_id = pupil.class_id
-            erased = data_protection.erase_pupil(pupil)
+            erased = data_protection.erase_pupil(pupil, by=current_user)
             kept = f" {erased.concerns_kept} safeguarding record(s) are kept by the DSL, marked 'account erased'." if erased.concerns_kept else ""
             flash(f"The pupil's account and learning data are erased.{kept}", "success")
             return redirect(url_for("teacher.class_page", class_id=class_id))

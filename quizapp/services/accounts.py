@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from .. import oplog
 from ..extensions import db
 from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
 from . import throttle
@@ -160,6 +161,7 @@ def set_staff_active(admin: User, staff: User, active: bool) -> None:
                            .values(ended_at=now_utc()))
     staff.active = active
     db.session.commit()
+    oplog.record("staff_account_on" if active else "staff_account_off", admin, staff.school_id, staff=staff.id)
 
 
 def change_password(user: User, current: str, new: str, keep_token: str | None) -> bool:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from .. import oplog
 from ..extensions import db
 from ..models import PIN_LENGTH, ClassSignIn, Pupil, SchoolClass, User, now_utc
 
@@ -140,10 +141,11 @@ def check_pin(pupil: Pupil, pictures: list[str]) -> PinResult:
     return PinResult(ok=False, tries_left=limit - failures)
 
 
-def reset_pin(pupil: Pupil) -> str:
+def reset_pin(pupil: Pupil, by=None) -> str:
     """Give a pupil a new picture PIN and unlock their picture sign-in."""
     pupil.pin = random_pin()
     pupil.pin_failures = 0
     pupil.pin_locked_until = None
     db.session.commit()
+    oplog.record("pin_reset", by, pupil.school_id, pupil=pupil.id)
     return pupil.pin

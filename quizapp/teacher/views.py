@@ -68,7 +68,7 @@ def close_signin(class_id: int):
 def reset_pin(pupil_id: int):
     pupil = pupil_for_staff_or_404(current_user, pupil_id)
     if FlaskForm().validate_on_submit():
-        new_pin = ps.reset_pin(pupil)
+        new_pin = ps.reset_pin(pupil, by=current_user)
         flash(f"{pupil.display_name}'s new picture PIN is: {new_pin.replace('-', ', ')}.", "success")
     return redirect(url_for("teacher.class_page", class_id=pupil.class_id))
 
