@@ -150,8 +150,8 @@ def main() -> None:
             worst_time, worst_queries = 0.0, 0.0
             print(f"{'dashboard':<20} {'ms @30':>8} {'ms @300':>8} {'q @30':>6} {'q @300':>7} {'time x':>7}")
             for name, (small, big) in cases.items():
-                t30, q30 = measure(lambda: _get(client, small), args.repeat)
-                t300, q300 = measure(lambda: _get(client, big), args.repeat)
+                t30, q30 = measure(lambda url=small: _get(client, url), args.repeat)
+                t300, q300 = measure(lambda url=big: _get(client, url), args.repeat)
                 worst_time = max(worst_time, t300 / t30)
                 worst_queries = max(worst_queries, q300 / q30)
                 print(f"{name:<20} {t30 * 1000:>8.1f} {t300 * 1000:>8.1f} {q30:>6} {q300:>7} {t300 / t30:>7.2f}")

@@ -10,6 +10,7 @@ from . import config as config_module
 from .models.base import MAX_ID
 from .paths import MIGRATIONS_DIR, asset_dir
 
+
 class SmallInt(IntegerConverter):
     """<int:...> in URLs, up to the largest id the databases hold: a bigger
     number is simply not found (404), never an overflow in the database."""

@@ -11,18 +11,15 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from . import oplog
+from .content import get_content
+from .content.check import run_check
 from .extensions import db
 from .models import PARENT, PLATFORM_ADMIN, STAFF, School, User
-from .services.accounts import AccountError, create_school, create_user
-from .services.passwords import password_problem
-from .services.demo import DEMO_SLUG, print_demo_signins, seed
-from .services.accounts import normalise_email, reset_password
-from .services import data_protection
-from .services import counting
-from .services import backup
 from .paths import MIGRATIONS_DIR
-from .content.check import run_check
-from .content import get_content
+from .services import backup, counting, data_protection
+from .services.accounts import AccountError, create_school, create_user, normalise_email, reset_password
+from .services.demo import DEMO_SLUG, print_demo_signins, seed
+from .services.passwords import password_problem
 
 content_cli = AppGroup("content", help="Check lessons and question banks.")
 

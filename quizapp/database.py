@@ -12,9 +12,9 @@ Retry-After rather than a 500, so a browser or the quiz player retries.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -22,8 +22,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
-from .extensions import db
 from .errors import render_error
+from .extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}

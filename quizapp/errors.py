@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
 from .extensions import db
 
 MESSAGES = {

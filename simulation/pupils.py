@@ -381,7 +381,7 @@ class Hammered:
     def per_request_ms(self, cpu: float) -> float:
         return cpu / self.total * 1000 if self.total else 0.0
 
-    def __add__(self, other: "Hammered") -> "Hammered":
+    def __add__(self, other: Hammered) -> Hammered:
         """Two measurements taken one after the other, as one."""
         return Hammered(self.acknowledged + other.acknowledged, self.seconds + other.seconds, self.total + other.total,
                         self.server_cpu + other.server_cpu, self.client_cpu + other.client_cpu)

@@ -185,7 +185,7 @@ def test_catching_up_in_small_batches_counts_the_same_as_a_recount(app, client, 
         module = get_content().modules[MODULE]
     tokens = _tokens(client, auth, [(world.one, world.one.pupil_a), (world.one, world.one.pupil_a2)])
     questions = module.bank.questions[:5]
-    for n in range(40):
+    for _ in range(40):
         pupil_id = rng.choice(list(tokens))
         q = rng.choice(questions)
         fields = right_fields(q) if rng.random() < 0.5 else wrong_fields(q)

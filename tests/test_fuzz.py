@@ -302,8 +302,8 @@ def test_signing_in_never_leaves_the_site(client, world, server_errors, next_url
 # Every route with a number in its path (a record's id, a year, a step), with any number there.
 _NUMBER = re.compile(r"(?<=/)\d+(?=/|\.|$)")
 _ROLES = ("teacher_a", "teacher_b", "dsl", "admin", "parent")
-_SAMPLE_WORLD = World(one=SchoolWorld(1, "oak", 1, 2, 3, 4, 5, 6, 7, user_ids=dict(zip(_ROLES, range(15, 20)))),
-                      two=SchoolWorld(2, "elm", 8, 9, 10, 11, 12, 13, 14, user_ids=dict(zip(_ROLES, range(20, 25)))),
+_SAMPLE_WORLD = World(one=SchoolWorld(1, "oak", 1, 2, 3, 4, 5, 6, 7, user_ids=dict(zip(_ROLES, range(15, 20), strict=True))),
+                      two=SchoolWorld(2, "elm", 8, 9, 10, 11, 12, 13, 14, user_ids=dict(zip(_ROLES, range(20, 25), strict=True))),
                       platform_admin="platform@deploy.test")
 ID_ROUTES = {endpoint: (method, path, next((r for r in ("teacher_a", "admin", "dsl", "pupil", "parent", "platform", "anon")
                                             if _expected(table, r) < 400), "teacher_a"))

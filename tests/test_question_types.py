@@ -14,8 +14,8 @@ from flask import render_template
 from pydantic import TypeAdapter, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from quizapp import create_app
 import content_factory
+from quizapp import create_app
 from quizapp.content.loader import ContentInvalid, load_content
 from quizapp.content.schema import Lesson, Question, QuestionBank
 from quizapp.paths import asset_dir

@@ -14,7 +14,6 @@ from ..services.passwords import password_problem
 from . import bp
 
 
-
 class NewSchoolForm(FlaskForm):
     name = StringField("School name", validators=[DataRequired(), Length(max=120)])
     slug = StringField(

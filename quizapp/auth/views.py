@@ -11,11 +11,10 @@ from ..paths import asset_dir
 from ..security import safe_next
 from ..services import accounts, sessions, throttle
 from ..services import pupil_signin as ps
+from ..services.markdown import render_markdown_file
+from ..services.scope import class_or_404
 from . import bp
 from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
-from ..services.scope import class_or_404
-from ..services.markdown import render_markdown_file
-
 
 # Local storage is kept: on a class tablet it may hold pupils' answers that
 # are still waiting for the network (see static/js/player.js).

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -356,7 +357,7 @@ def _check_progression(c, topics, outcomes, outcome_module, outcome_where) -> No
     for topic in topics:
         for m_index, outline in enumerate(topic.modules):
             linked = False
-            for o_index, outcome in enumerate(outline.outcomes):
+            for outcome in outline.outcomes:
                 for k, earlier in enumerate(outcome.builds_on):
                     doc, oloc = outcome_where[outcome.id]
                     want = module_id(topic.id, previous.get(outline.band, ""))

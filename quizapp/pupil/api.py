@@ -25,7 +25,6 @@ from ..questions import AnswerError, get_type
 from ..services import answer_token, answers, sessions
 from . import api_bp as bp
 
-
 MAX_FIELDS = 64
 MAX_VALUE = 200
 

@@ -20,7 +20,6 @@ from . import bp
 from .forms import SettingsForm, WorriedForm
 
 
-
 def pupil_band() -> str:
     return band_for_year_group(current_user.year_group)
 

@@ -9,9 +9,9 @@ KeyError or ValueError escape.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from werkzeug.datastructures import MultiDict
 

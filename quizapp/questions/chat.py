@@ -8,8 +8,9 @@ re-renders the page with view(question, seed, path) when there is no script.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from .base import (
     NOT_THIS_QUESTION,

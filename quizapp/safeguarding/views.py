@@ -19,7 +19,6 @@ from ..services import concerns as service
 from . import bp
 
 
-
 class NoteForm(FlaskForm):
     body = TextAreaField("Add a note to the record", validators=[DataRequired(message="Write the note first."), Length(max=5000)])
 

@@ -9,11 +9,10 @@ from sqlalchemy import func, select, update
 
 from .. import oplog
 from ..extensions import db
-from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
+from ..models import PARENT, PLATFORM_ADMIN, STAFF, AuthSession, School, User, now_utc
 from . import throttle
 from .passwords import burn_time, hash_password, verify_password
 from .sessions import token_hash
-from ..models import AuthSession
 
 
 class AccountError(ValueError):

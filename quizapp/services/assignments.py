@@ -4,13 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..models import Assignment, Pupil
-from sqlalchemy import func
-from ..models import year_group_label
-from ..models import ModuleProgress
+from ..models import Assignment, ModuleProgress, Pupil, year_group_label
 
 
 @dataclass(frozen=True)
@@ -131,7 +128,7 @@ def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
     ).all() if module_ids else []
     out: dict[int, Completion] = {}
     for row in rows:
-        def matches(class_id, year_group):
+        def matches(class_id, year_group, row=row):
             return class_id == row.class_id if row.class_id is not None else year_group == row.year_group
 
         pupils = sum(n for class_id, year, n in sizes if matches(class_id, year))

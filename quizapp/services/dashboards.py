@@ -15,9 +15,8 @@ from sqlalchemy import Select, and_, case, func, select
 
 from ..content import Content, module_id
 from ..extensions import db
-from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
+from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally, band_for_year_group
 from ..questions import get_type
-from ..models import band_for_year_group
 
 # Levels, in order. The rule is shown to teachers on the grid page.
 NOT_STARTED, EMERGING, DEVELOPING, SECURE = "not_started", "emerging", "developing", "secure"

@@ -21,7 +21,7 @@ import hmac
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
@@ -90,7 +90,7 @@ def last_day(link_code: ParentLinkCode) -> date:
 def _expiry(now: datetime, days_valid: int) -> datetime:
     # Midnight UTC after the last day: never earlier than midnight in the UK
     # (an hour later in summer), so a code always works all of its printed last day.
-    return datetime.combine(now.date() + timedelta(days=days_valid + 1), time.min, tzinfo=timezone.utc)
+    return datetime.combine(now.date() + timedelta(days=days_valid + 1), time.min, tzinfo=UTC)
 
 
 def _fresh_codes(count: int) -> list[tuple[str, str]]:
@@ -130,7 +130,7 @@ def issue_codes(school: School, pupils: Iterable[Pupil], issued_by: User | None,
     now = now_utc()
     _revoke_unused([pupil.id for pupil in unique], now)
     issued = []
-    for pupil, (code, digest) in zip(unique, _fresh_codes(len(unique))):
+    for pupil, (code, digest) in zip(unique, _fresh_codes(len(unique)), strict=True):
         db.session.add(ParentLinkCode(school_id=school.id, pupil_id=pupil.id, code_hash=digest, created_at=now,
                                       expires_at=_expiry(now, days_valid), created_by_id=issued_by.id if issued_by else None))
         issued.append((pupil, format_code(code)))

@@ -9,6 +9,7 @@ from ..content import Module
 from ..extensions import db
 from ..models import Answer, ModuleProgress, Pupil, now_utc
 
+
 def get_progress(pupil: Pupil, module: Module) -> ModuleProgress | None:
     return db.session.execute(
         select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id, ModuleProgress.module_id == module.id)

@@ -7,8 +7,8 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from ..extensions import db
-from .parent_links import links_for_school
 from ..models import MAX_ID, STAFF, YEAR_GROUPS, Assignment, ParentLink, Pupil, SchoolClass, User, teacher_classes
+from .parent_links import links_for_school
 
 
 def _real_id_or_404(record_id) -> int:

@@ -12,9 +12,8 @@ from ..content import get_content, module_id
 from ..formtools import choices
 from ..models import band_for_year_group
 from ..services import assignments as assign_service
-from ..services import concerns
+from ..services import concerns, roster
 from ..services import pupil_signin as ps
-from ..services import roster
 from ..services.scope import assignment_or_404, class_or_404, class_pupils, my_classes, pupil_for_staff_or_404
 from . import bp
 from .forms import AssignmentForm

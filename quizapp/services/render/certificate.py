@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
