@@ -4,9 +4,29 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from . import (
+    admin,
+    auth,
+    cli,
+    content,
+    database,
+    dates,
+    errors,
+    health,
+    oplog,
+    parent,
+    pupil,
+    safeguarding,
+    school_admin,
+    security,
+    sessions_hooks,
+    teacher,
+)
 from . import config as config_module
+from .extensions import csrf, db, limiter, login_manager, migrate
 from .models.base import MAX_ID
 from .paths import MIGRATIONS_DIR, asset_dir
 
@@ -34,24 +54,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = SmallInt
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli
-
     cli.init_app(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import content, database, dates, errors, oplog, security, sessions_hooks
-    from .extensions import csrf, db, limiter, login_manager, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -79,8 +92,6 @@ def _limit_only_decorated_views(app: Flask, limiter) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import admin, auth, health, parent, pupil, safeguarding, school_admin, teacher
-
     app.register_blueprint(auth.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pupil.bp, url_prefix="/pupil")
