@@ -86,7 +86,13 @@ def _limit_only_decorated_views(app: Flask, limiter) -> None:
     Decorated views check their limits themselves, so Flask-Limiter's
     before-request check would only ever find nothing to do, on every
     request: take it out. (Adding default_limits would need it back, and
-    tests/test_security.py checks that there are none.)"""
+    tests/test_security.py checks that there are none.)
+
+    Flask-Limiter 4 has no setting for this: 4.0 removed `auto_check`
+    (upstream issue alisaifee/flask-limiter#489), and in 3.x
+    `auto_check=False` also turned off the decorated views' own checks
+    (each view would have to call `limiter.check()`). Until upstream brings
+    a setting back, this filters the one hook it registers."""
     check = limiter._check_request_limit
     app.before_request_funcs[None] = [hook for hook in app.before_request_funcs.get(None, []) if hook != check]
 

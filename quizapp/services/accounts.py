@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from .. import oplog
 from ..extensions import db
-from ..models import PARENT, PLATFORM_ADMIN, STAFF, AuthSession, School, User, now_utc
+from ..models import PARENT, PLATFORM_ADMIN, STAFF, AuthSession, Pupil, School, User, now_utc
 from . import throttle
 from .passwords import burn_time, hash_password, verify_password
 from .sessions import token_hash
@@ -128,6 +128,27 @@ def create_school(name: str, slug: str) -> School:
     school = School(name=name, slug=slug)
     db.session.add(school)
     return school
+
+
+def create_school_with_admin(name: str, slug: str, admin_email: str, admin_password: str, admin_name: str) -> School:
+    """A new school and its first school admin, together or not at all
+    (AccountError says why not)."""
+    try:
+        school = create_school(name, slug)
+        db.session.flush()
+        create_user(admin_email, admin_password, admin_name, STAFF, school, school_admin=True)
+        db.session.commit()
+    except AccountError:
+        db.session.rollback()
+        raise
+    return school
+
+
+def schools_with_pupils() -> list[tuple[School, int]]:
+    """Every school of the deployment, by name, with how many pupils it has."""
+    return [(school, pupils) for school, pupils in db.session.execute(
+        select(School, func.count(Pupil.id)).outerjoin(Pupil, Pupil.school_id == School.id).group_by(School.id).order_by(School.name)
+    ).all()]
 
 
 def school_staff(school_id: int) -> list[User]:
