@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange
 
-from ..downloads import attachment
+from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS
 from ..services import accounts, data_protection, roster
@@ -59,7 +59,7 @@ class RetentionForm(FlaskForm):
 def export_pupil(pupil_id: int):
     pupil = pupil_for_staff_or_404(current_user, pupil_id)
     response = jsonify(data_protection.export_pupil(pupil))
-    response.headers["Content-Disposition"] = attachment(f"pupil-{pupil.id}.json")
+    response.headers.update(download_headers(f"pupil-{pupil.id}.json", "application/json"))
     return response
 
 
