@@ -1,6 +1,6 @@
 # Stay Safe Online: one command to run the app, one to run the tests.
 #   make run     virtualenv + packages + database + demo school, then http://127.0.0.1:5000
-#   make test    the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
+#   make test    ruff (lint and import order), then the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)
 
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -11,7 +11,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres content-check clean
+.PHONY: install run test lint test-postgres content-check clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ run: $(STAMP)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install  # includes axe-core from npm, for the accessibility checks
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, has_request_context, jsonify, request
@@ -35,7 +35,7 @@ db = SQLAlchemy(model_class=Base)
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Row(db.Model):

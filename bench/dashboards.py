@@ -27,11 +27,13 @@ from sqlalchemy import event, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp import MIGRATIONS_DIR, create_app  # noqa: E402
+from quizapp import create_app  # noqa: E402
 from quizapp.content import get_content  # noqa: E402
+from quizapp.content.schema import SingleChoice  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Answer, ModuleProgress, Pupil, School, SchoolClass, now_utc  # noqa: E402
-from quizapp.services.progress import rebuild_tallies  # noqa: E402
+from quizapp.paths import MIGRATIONS_DIR  # noqa: E402
+from quizapp.services.counting import rebuild_tallies  # noqa: E402
 
 
 def seed(rng: random.Random) -> tuple[int, int, int]:
@@ -70,7 +72,7 @@ def seed(rng: random.Random) -> tuple[int, int, int]:
 
 def _answer(school_id, pupil_id, module, q, right, first, rng):
     response = {}
-    if q.type == "single_choice":
+    if isinstance(q, SingleChoice):
         options = [o for o in q.options if o.correct == right] or q.options
         response = {"choice": rng.choice(options).id}
     return dict(school_id=school_id, pupil_id=pupil_id, module_id=module.id, question_id=q.id, content_version=module.version,
@@ -148,8 +150,8 @@ def main() -> None:
             worst_time, worst_queries = 0.0, 0.0
             print(f"{'dashboard':<20} {'ms @30':>8} {'ms @300':>8} {'q @30':>6} {'q @300':>7} {'time x':>7}")
             for name, (small, big) in cases.items():
-                t30, q30 = measure(lambda: _get(client, small), args.repeat)
-                t300, q300 = measure(lambda: _get(client, big), args.repeat)
+                t30, q30 = measure(lambda url=small: _get(client, url), args.repeat)
+                t300, q300 = measure(lambda url=big: _get(client, url), args.repeat)
                 worst_time = max(worst_time, t300 / t30)
                 worst_queries = max(worst_queries, q300 / q30)
                 print(f"{name:<20} {t30 * 1000:>8.1f} {t300 * 1000:>8.1f} {q30:>6} {q300:>7} {t300 / t30:>7.2f}")

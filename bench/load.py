@@ -13,13 +13,13 @@ What it does, all on 127.0.0.1:
    database `quizapp_load_<pid>` next to --pg-url's (dropped at the end;
    --pg-url-in-place empties --pg-url's own schema instead). Redis db 15 is
    flushed and holds the rate limits (REDIS_URL).
-2. `flask --app quizapp init-db`, then bench/seed_classes.py: K classes of 30
+2. `flask --app quizapp init-db`, then simulation/seed_classes.py: K classes of 30
    pupils with known picture PINs, each class in its own school, class
    sign-in opened by its teacher.
 3. The app under gunicorn with gunicorn.conf.py (WEB_CONCURRENCY=W workers,
    its gthread threads), QUIZAPP_ENV=production, a generated SECRET_KEY,
    TRUSTED_PROXIES=1. The harness speaks plain HTTP and keeps the app's
-   Secure cookies anyway (see bench/webclient.py); each school's tablets
+   Secure cookies anyway (see simulation/webclient.py); each school's tablets
    send the school's own X-Forwarded-For address.
 4. Classroom phase (--seconds): every pupil signs in during the first 25% of
    the run (class code, name, picture PIN), opens a quiz page for the answer
@@ -31,7 +31,7 @@ What it does, all on 127.0.0.1:
    the same moment from two connections, half one after the other. Each
    class's teacher signs in and reloads the class's progress and question
    pages every think-max seconds (each view counts the school's new answers
-   into progress and the tallies: services/progress.catch_up).
+   into progress and the tallies: services/counting.catch_up).
 5. Ceiling phase (--ceiling-seconds in all, per server): C threads
    (--concurrency, default 2 per gunicorn thread) send answers back to back,
    to the app (as the signed-in pupils) and to bench/bare_app.py under
@@ -70,14 +70,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: quizapp, simulation
 
-import checks  # noqa: E402
-import servers  # noqa: E402
-from pupils import AnswerBook, Hammered, SimPupil, Stats, WatchingTeacher, hammer, specs_from_seed  # noqa: E402
-from seed_classes import TEACHER_PASSWORD  # noqa: E402
-from webclient import TRANSPORT_ERRORS, Browser  # noqa: E402
+from simulation import checks, servers  # noqa: E402
+from simulation.pupils import AnswerBook, Hammered, SimPupil, Stats, WatchingTeacher, hammer, specs_from_seed  # noqa: E402
+from simulation.seed_classes import TEACHER_PASSWORD  # noqa: E402
+from simulation.webclient import TRANSPORT_ERRORS, Browser  # noqa: E402
 
 DEFAULT_THREADS = 2  # gunicorn.conf.py's default (GUNICORN_THREADS)
 
@@ -266,7 +264,7 @@ def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str |
         env = servers.app_env(url, secret, redis_url)
         servers.init_app_db(env)
         seeded = folder / "classes.json"
-        servers.run_checked([servers.PYTHON, str(servers.BENCH / "seed_classes.py"), "--classes", str(args.classes),
+        servers.run_checked([servers.PYTHON, str(servers.ROOT / "simulation" / "seed_classes.py"), "--classes", str(args.classes),
                              "--pupils", str(args.pupils), "--seed", str(args.seed), "--out", str(seeded)], env)
         classes = json.loads(seeded.read_text())
         specs = specs_from_seed(classes)

@@ -31,11 +31,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: quizapp, simulation
 
-import servers  # noqa: E402
-from pupils import AnswerBook  # noqa: E402
+from simulation import servers  # noqa: E402
+from simulation.pupils import AnswerBook  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TOKEN = re.compile(r'name="answer_token" value="([^"]+)"')
@@ -134,7 +133,7 @@ def profile_app(env: dict[str, str], classes: list[dict], book: AnswerBook, n: i
     from quizapp import create_app
     from quizapp.extensions import db
     from quizapp.pupil import api
-    from quizapp.services import progress, sessions
+    from quizapp.services import answers, sessions
 
     with environment(env):
         app = create_app()
@@ -159,7 +158,7 @@ def profile_app(env: dict[str, str], classes: list[dict], book: AnswerBook, n: i
     meter.wrap(sessions, "load", "session (before_request)")
     meter.wrap(api, "_resolve", "token + content")
     meter.wrap(api, "_grade", "grade")
-    meter.wrap(progress, "record_answer", "record_answer")
+    meter.wrap(answers, "record_answer", "record_answer")
     with app.app_context():
         meter.listen(db.engine)
     _measure("app POST /pupil/api/answer", meter, one, n)

@@ -4,12 +4,34 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from . import (
+    admin,
+    auth,
+    cli,
+    content,
+    database,
+    dates,
+    errors,
+    health,
+    limiter_storage,  # noqa: F401 (registers the quizapp-db:// store)
+    oplog,
+    parent,
+    pupil,
+    safeguarding,
+    school_admin,
+    security,
+    sessions_hooks,
+    teacher,
+)
 from . import config as config_module
+from .extensions import csrf, db, limiter, login_manager, migrate
 from .json_request import QuizappRequest
 from .models.base import MAX_ID
-from .paths import asset_dir
+from .paths import MIGRATIONS_DIR, asset_dir
+
 
 class SmallInt(IntegerConverter):
     """<int:...> in URLs, up to the largest id the databases hold: a bigger
@@ -18,9 +40,6 @@ class SmallInt(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
-
-
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -38,8 +57,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = SmallInt
@@ -47,16 +64,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli
-
     cli.init_app(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import content, database, errors, limiter_storage, security, sessions_hooks  # noqa: F401 (limiter_storage: quizapp-db://)
-    from .extensions import csrf, db, limiter, login_manager, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -68,6 +80,8 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     sessions_hooks.init_app(app)
     content.init_app(app)
+    dates.init_app(app)
+    oplog.init_app(app)
 
 
 def _limit_only_decorated_views(app: Flask, limiter) -> None:
@@ -76,28 +90,24 @@ def _limit_only_decorated_views(app: Flask, limiter) -> None:
     Decorated views check their limits themselves, so Flask-Limiter's
     before-request check would only ever find nothing to do, on every
     request: take it out. (Adding default_limits would need it back, and
-    tests/test_security.py checks that there are none.)"""
+    tests/test_security.py checks that there are none.)
+
+    Flask-Limiter 4 has no setting for this: 4.0 removed `auto_check`
+    (upstream issue alisaifee/flask-limiter#489), and in 3.x
+    `auto_check=False` also turned off the decorated views' own checks
+    (each view would have to call `limiter.check()`). Until upstream brings
+    a setting back, this filters the one hook it registers."""
     check = limiter._check_request_limit
     app.before_request_funcs[None] = [hook for hook in app.before_request_funcs.get(None, []) if hook != check]
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .health import bp as health_bp
-    from .auth.views import bp as auth_bp
-    from .parent.views import bp as parent_bp
-    from .pupil.api import bp as pupil_api_bp
-    from .pupil.views import bp as pupil_bp
-    from .safeguarding.views import bp as safeguarding_bp
-    from .parent import register  # noqa: F401  (its routes live on the parent blueprint)
-    from .teacher import letters, reports, roster  # noqa: F401  (their routes live on the teacher blueprint)
-    from .teacher.views import bp as teacher_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(pupil_bp, url_prefix="/pupil")
-    app.register_blueprint(pupil_api_bp, url_prefix="/pupil/api")
-    app.register_blueprint(teacher_bp, url_prefix="/teacher")
-    app.register_blueprint(parent_bp, url_prefix="/parent")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pupil.bp, url_prefix="/pupil")
+    app.register_blueprint(pupil.api_bp, url_prefix="/pupil/api")
+    app.register_blueprint(teacher.bp, url_prefix="/teacher")
+    app.register_blueprint(school_admin.bp, url_prefix="/teacher")
+    app.register_blueprint(parent.bp, url_prefix="/parent")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(safeguarding.bp, url_prefix="/safeguarding")

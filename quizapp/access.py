@@ -6,10 +6,12 @@ services/scope.py.)
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
+
+from .services import counting
 
 Check = Callable[[object], bool]
 
@@ -24,6 +26,10 @@ def is_staff(who) -> bool:
 
 def is_dsl(who) -> bool:
     return is_staff(who) and who.is_dsl
+
+
+def is_school_admin(who) -> bool:
+    return is_staff(who) and who.is_school_admin
 
 
 def is_parent(who) -> bool:
@@ -48,6 +54,18 @@ def guard(bp: Blueprint, check: Check, signin_endpoint: str = "auth.signin", exe
         if not check(current_user):
             abort(refuse)
         return None
+
+
+def count_answers_first(bp: Blueprint, endpoints: set[str] | None = None) -> None:
+    """Before the blueprint's pages (or only `endpoints`), count the new
+    answers of what the signed-in person is about to see
+    (services/counting.catch_up_for). Install it after the guard, so it
+    never runs for someone the guard turns away."""
+
+    @bp.before_request
+    def _count_new_answers():
+        if endpoints is None or request.endpoint in endpoints:
+            counting.catch_up_for(current_user)
 
 
 def home_endpoint(who) -> str:

@@ -10,9 +10,16 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from . import oplog
+from .content import get_content
+from .content.check import run_check
 from .extensions import db
 from .models import PARENT, PLATFORM_ADMIN, STAFF, School, User
-from .services.accounts import AccountError, create_school, create_user
+from .paths import MIGRATIONS_DIR
+from .services import backup, counting, data_protection, throttle
+from .services.accounts import AccountError, create_school, create_user, normalise_email, reset_password
+from .services.demo import DEMO_SLUG, print_demo_signins, seed
+from .services.passwords import password_problem
 
 content_cli = AppGroup("content", help="Check lessons and question banks.")
 
@@ -22,8 +29,6 @@ content_cli = AppGroup("content", help="Check lessons and question banks.")
 @click.option("--topic", multiple=True, help="Check only this topic (repeatable).")
 def content_check(no_reading: bool, topic: tuple[str, ...]) -> None:
     """Validate every content file; list each problem with file, line and field."""
-    from .content.check import run_check
-
     sys.exit(run_check(current_app.config, reading=not no_reading, only_topics=topic))
 
 
@@ -31,8 +36,6 @@ def content_check(no_reading: bool, topic: tuple[str, ...]) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create the database schema, or upgrade it to the latest migration."""
-    from . import MIGRATIONS_DIR
-
     upgrade(directory=MIGRATIONS_DIR)
     click.echo("Database is up to date.")
 
@@ -42,8 +45,6 @@ def init_db() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing if any school exists already.")
 def seed_demo(if_empty: bool) -> None:
     """Create the demo school and print every demo sign-in."""
-    from .services.demo import DEMO_SLUG, print_demo_signins, seed
-
     if if_empty and db.session.execute(select(School.id)).first():
         click.echo("The database already has schools; demo data not added.")
         school = db.session.execute(select(School).where(School.slug == DEMO_SLUG)).scalar_one_or_none()
@@ -80,8 +81,6 @@ def create_school_command(name: str, slug: str) -> None:
 @click.password_option(help="The password (asked for if not given).")
 def create_user_command(email, name, kind, school_slug, teacher, dsl, school_admin, password) -> None:
     """Create a staff, parent or platform-admin account."""
-    from .services.passwords import password_problem
-
     problem = password_problem(password)
     if problem:
         raise click.ClickException(problem)
@@ -106,9 +105,6 @@ def set_password_command(email, password) -> None:
     """Set a new password for an adult who has forgotten theirs (and unlock
     the account); every device they were signed in on is signed out. Give
     them the password in person, and ask them to change it (Change password)."""
-    from .services.accounts import normalise_email, reset_password
-    from .services.passwords import password_problem
-
     problem = password_problem(password)
     if problem:
         raise click.ClickException(problem)
@@ -124,12 +120,12 @@ def set_password_command(email, password) -> None:
 @with_appcontext
 def backup_command(path: Path) -> None:
     """Take a consistent copy of the live SQLite database to PATH (safe while the app runs)."""
-    from .services import backup
-
     try:
         pages = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except backup.BackupError as exc:
+        oplog.record("backup_failed", "cli", "all", path=str(path), error=str(exc))
         raise click.ClickException(str(exc)) from exc
+    oplog.record("backup", "cli", "all", path=str(path), pages=pages)
     click.echo(f"Backed up {pages} pages to {path} (integrity check ok).")
 
 
@@ -139,14 +135,13 @@ def backup_command(path: Path) -> None:
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
     """Replace the live SQLite database with the backup at PATH."""
-    from .services import backup
-
     if not yes:
         click.confirm(f"Replace the live database with {path}? Everything since that backup will be lost.", abort=True)
     try:
         backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    oplog.record("restore", "cli", "all", path=str(path))
     click.echo(f"Restored the database from {path}.")
 
 
@@ -158,8 +153,6 @@ def retention_command(dry_run: bool) -> None:
     their school's retention period (safeguarding records are kept),
     sign-in session records older than 30 days, and finished counts of
     wrong guesses. Run it daily."""
-    from .services import data_protection, throttle
-
     done = data_protection.apply_retention(dry_run=dry_run)
     verb = "Would erase" if dry_run else "Erased"
     click.echo(f"{verb} {len(done)} pupil account(s) past their school's retention period.")
@@ -176,9 +169,7 @@ def catch_up_command() -> None:
     """Count every school's new answers into progress and the dashboards'
     tallies. Pages do this themselves before they show progress; running it
     every few minutes (cron) keeps that work small."""
-    from .services import progress
-
-    counted = progress.catch_up_everything()
+    counted = counting.catch_up_everything()
     click.echo(f"Counted {counted} new answer(s).")
 
 
@@ -189,9 +180,6 @@ def recount_command(school_slug: str | None) -> None:
     """Recount first tries, module progress and the dashboards' tallies from
     the stored answers (after loading answers in bulk, or after content moved
     a question to another outcome)."""
-    from .content import get_content
-    from .services import progress
-
     query = select(School).order_by(School.id)
     if school_slug:
         query = query.where(School.slug == school_slug)
@@ -199,7 +187,7 @@ def recount_command(school_slug: str | None) -> None:
     if school_slug and not schools:
         raise click.ClickException(f"There is no school with the slug {school_slug!r}.")
     for school in schools:
-        counted = progress.rebuild_tallies(get_content(), school.id)
+        counted = counting.rebuild_tallies(get_content(), school.id)
         click.echo(f"{school.name}: recounted {counted} answer(s).")
 
 

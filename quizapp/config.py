@@ -10,6 +10,7 @@ PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
                  per-address rate limits count each school, not the proxy
+TIME_ZONE        the time zone pages show dates and times in (default Europe/London)
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def from_env(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        "TIME_ZONE": env.get("TIME_ZONE", "Europe/London"),
         "ADULT_IDLE_MINUTES": int(env.get("ADULT_IDLE_MINUTES", "60")),
         "SESSION_MAX_HOURS": 12,
         "CLASS_SIGNIN_HOURS": 8,

@@ -12,14 +12,17 @@ Retry-After rather than a 500, so a browser or the quiz player retries.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
+from .errors import render_error
 from .extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -81,7 +84,6 @@ def init_app(app: Flask) -> None:
         message = str(error.orig).lower() if error.orig else ""
         if "locked" in message or "busy" in message or "could not serialize" in message:
             db.session.rollback()
-            from .errors import render_error
 
             response = app.make_response(render_error(503))
             response.headers["Retry-After"] = "2"
@@ -89,5 +91,10 @@ def init_app(app: Flask) -> None:
         raise error
 
 
-def is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
+def insert_on_conflict(table):
+    """INSERT with ON CONFLICT support (do nothing / do update) on the
+    database in use: SQLite and PostgreSQL spell the same statement with
+    their own dialect's insert()."""
+    if db.engine.dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)

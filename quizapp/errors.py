@@ -5,6 +5,8 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 MESSAGES = {
     400: ("Something went wrong with that request", "Please go back and try again."),
     403: ("This page is not for you", "You are signed in, but this part of the app is for someone else."),
@@ -41,7 +43,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from .extensions import db
 
         db.session.rollback()  # the error page must not trip over a failed transaction
         return render_error(500)

@@ -1,7 +1,7 @@
 """Small helpers for WTForms."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from wtforms.fields.choices import SelectChoice
 

@@ -1,7 +1,11 @@
-"""Where the app's top-level folders are, in a checkout and in an installed wheel."""
+"""Where the app's folders are, in a checkout and in an installed wheel."""
+from __future__ import annotations
+
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+MIGRATIONS_DIR = str(_PACKAGE / "migrations")  # Alembic's folder, shipped inside the package
 
 
 def asset_dir(name: str) -> Path:

@@ -8,7 +8,6 @@ from flask_login import current_user
 from .extensions import login_manager
 from .services import sessions
 
-
 # Answers are never lost to the idle timeout: these endpoints store the
 # answer (authenticated by the page's answer token) and then sign out.
 ANSWER_ENDPOINTS = {"pupil_api.answer", "pupil_api.chat"}

@@ -51,7 +51,7 @@ def _reset_schema(app) -> None:
                 conn.execute(text("CREATE SCHEMA public"))
         from flask_migrate import upgrade
 
-        from quizapp import MIGRATIONS_DIR
+        from quizapp.paths import MIGRATIONS_DIR
 
         upgrade(directory=MIGRATIONS_DIR)
 

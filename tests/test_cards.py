@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Pupil, SchoolClass
-from quizapp.services import cards
-from quizapp.services.cards import class_cards_pages, class_cards_pdf, class_cards_png
 from quizapp.services.pupil_signin import random_pin
+from quizapp.services.render import cards
+from quizapp.services.render.cards import class_cards_pages, class_cards_pdf, class_cards_png
 
 URL = "https://quiz.example.org/tablet/join/HEDGEHOGS"
 A4_150_DPI = (1240, 1754)

@@ -1,5 +1,5 @@
 """Answers are stored with one INSERT; first tries, module progress and the
-dashboards' tallies are counted afterwards (services/progress.catch_up), by
+dashboards' tallies are counted afterwards (services/counting.catch_up), by
 the pages that show them and by `flask catch-up`. These tests check that
 nothing is missed or counted twice, that each viewer's pages count only what
 that viewer may see, and that the answer path stays one statement."""
@@ -22,8 +22,8 @@ from quizapp.models import (
     Pupil,
     QuestionTally,
 )
-from quizapp.services import progress
-from solver import right_fields, wrong_fields
+from quizapp.services import counting
+from simulation.solver import right_fields, wrong_fields
 
 MODULE = "passwords-4-7"  # band 4-7: pupil_a and pupil_a2 (Year 1)
 
@@ -179,26 +179,26 @@ def test_staff_pages_count_their_own_school_only_and_parents_their_own_children(
 def test_catching_up_in_small_batches_counts_the_same_as_a_recount(app, client, auth, world, monkeypatch):
     """Random answers (right, wrong, repeated, several pupils), counted at random moments in
     batches of three, give exactly what a recount of the whole school gives."""
-    monkeypatch.setattr(progress, "CATCH_UP_BATCH", 3)
+    monkeypatch.setattr(counting, "CATCH_UP_BATCH", 3)
     rng = random.Random(2026)
     with app.app_context():
         module = get_content().modules[MODULE]
     tokens = _tokens(client, auth, [(world.one, world.one.pupil_a), (world.one, world.one.pupil_a2)])
     questions = module.bank.questions[:5]
-    for n in range(40):
+    for _ in range(40):
         pupil_id = rng.choice(list(tokens))
         q = rng.choice(questions)
         fields = right_fields(q) if rng.random() < 0.5 else wrong_fields(q)
         assert send_answer(client, tokens[pupil_id], MODULE, q, fields).status_code == 200
         if rng.random() < 0.2:
             with app.app_context():
-                progress.catch_up(world.one.school_id, [pupil_id] if rng.random() < 0.5 else None)
+                counting.catch_up(world.one.school_id, [pupil_id] if rng.random() < 0.5 else None)
     with app.app_context():
-        progress.catch_up(world.one.school_id)
+        counting.catch_up(world.one.school_id)
     counted = _snapshot(app, world.one.school_id)
     assert not _answers(app, pending=True)
     with app.app_context():
-        assert progress.rebuild_tallies(get_content(), world.one.school_id) == 40
+        assert counting.rebuild_tallies(get_content(), world.one.school_id) == 40
     assert _snapshot(app, world.one.school_id) == counted
     with app.app_context():
         firsts = db.session.execute(select(Answer.pupil_id, Answer.question_id, func.count()).where(
@@ -298,7 +298,7 @@ def test_looking_for_pending_answers_reads_only_the_small_index(app, pupils):
     from sqlalchemy import text
 
     with app.app_context():
-        query = select(Answer.id).where(*progress.pending_answers(1, pupils)).limit(1)
+        query = select(Answer.id).where(*counting.pending_answers(1, pupils)).limit(1)
         sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
         if db.engine.dialect.name == "sqlite":
             plan = " ".join(str(row[-1]) for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))

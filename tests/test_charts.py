@@ -10,8 +10,8 @@ import pytest
 from jinja2 import Environment
 from markupsafe import Markup
 
-from quizapp.services import charts
-from quizapp.services.charts import bar_chart, contrast_ratio, percent, stacked_bar
+from quizapp.services.render import charts
+from quizapp.services.render.charts import bar_chart, contrast_ratio, percent, stacked_bar
 
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 ORDER = ["not_started", "emerging", "developing", "secure"]
@@ -247,7 +247,7 @@ def test_segments_share_the_bar_in_proportion_and_in_order():
     assert widths(svg, "segment") == pytest.approx([full * n / 20 for n in (2, 4, 6, 8)], abs=0.1)
     edges = [(float(s.getAttribute("x")), float(s.getAttribute("x")) + float(s.getAttribute("width"))) for s in segments]
     assert edges[0][0] == 0 and edges[-1][1] == pytest.approx(full, abs=0.1)
-    assert all(a[1] == pytest.approx(b[0], abs=0.1) for a, b in zip(edges, edges[1:]))
+    assert all(a[1] == pytest.approx(b[0], abs=0.1) for a, b in zip(edges, edges[1:], strict=False))
 
 
 def test_the_legend_names_every_colour():
@@ -271,7 +271,7 @@ def test_counts_inside_segments_are_readable_on_their_colour():
     svg = parse(stacked_bar([("o", levels(10, 10, 10, 10))], order=ORDER, colours=palette, labels=LABELS, title="t"))
     inside = [t for t in elements(svg, "text") if t.getAttribute("text-anchor") == "middle"]
     assert [text_of(t) for t in inside] == ["10"] * 4
-    for text, key in zip(inside, ORDER):
+    for text, key in zip(inside, ORDER, strict=False):
         assert contrast_ratio(text.getAttribute("fill"), palette[key]) >= 4.5
 
 

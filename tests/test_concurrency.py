@@ -17,8 +17,8 @@ duplicate exactly once, and an SQLite file passes PRAGMA integrity_check.
 After `flask catch-up`, each pupil has one first try per question, nothing is
 left pending, and progress and the question tallies agree with the answers.
 
-The simulated pupils, servers and checks live in bench/ and are shared with
-bench/load.py.
+The simulated pupils, servers and checks live in simulation/ and are shared
+with bench/load.py.
 """
 from __future__ import annotations
 
@@ -26,20 +26,15 @@ import json
 import os
 import random
 import re
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))
-
-import checks  # noqa: E402
-import servers  # noqa: E402
-from pupils import AnswerBook, SimPupil, Stats, WatchingTeacher, specs_from_seed  # noqa: E402
-from seed_classes import TEACHER_PASSWORD  # noqa: E402
+from simulation import checks, servers
+from simulation.pupils import AnswerBook, SimPupil, Stats, WatchingTeacher, specs_from_seed
+from simulation.seed_classes import TEACHER_PASSWORD
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +63,7 @@ def _prepare(url: str, folder: Path) -> tuple[dict, list, list[dict]]:
     env = servers.app_env(url)
     servers.init_app_db(env)
     out = folder / "classes.json"
-    servers.run_checked([servers.PYTHON, str(BENCH / "seed_classes.py"), "--classes", str(CLASSES),
+    servers.run_checked([servers.PYTHON, str(servers.ROOT / "simulation" / "seed_classes.py"), "--classes", str(CLASSES),
                          "--pupils", str(PUPILS_PER_CLASS), "--out", str(out)], env)
     classes = json.loads(out.read_text())
     return env, specs_from_seed(classes), classes
@@ -258,7 +253,7 @@ def _check_limits(url: str, tmp_path: Path, workers: int) -> None:
     env = servers.app_env(url)
     servers.init_app_db(env)
     out = tmp_path / "classes.json"
-    servers.run_checked([servers.PYTHON, str(BENCH / "seed_classes.py"), "--classes", "1", "--pupils", "2", "--out", str(out)],
+    servers.run_checked([servers.PYTHON, str(servers.ROOT / "simulation" / "seed_classes.py"), "--classes", "1", "--pupils", "2", "--out", str(out)],
                         env)
     teacher = json.loads(out.read_text())[0]["teacher"]
     budget = parse(CODE_ADDRESS_RULES[0][0]).amount

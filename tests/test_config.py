@@ -1,6 +1,8 @@
 """Configuration from the environment, and production refusing weak secrets."""
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from quizapp import create_app
@@ -41,3 +43,18 @@ def test_database_url_from_the_environment(monkeypatch, base_config):
     config = {k: v for k, v in base_config.items() if k != "SQLALCHEMY_DATABASE_URI"}
     app = create_app(config)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example:5432/quiz"
+
+
+def test_the_date_filter_shows_the_schools_time_zone_without_a_leading_zero(make_app):
+    """Templates format dates with `|date(...)`: a summer evening in UTC is the
+    next day in London, and `%-d` works on every platform."""
+    from datetime import date, datetime
+
+    from flask import render_template_string
+
+    app = make_app()
+    with app.test_request_context():
+        late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+        assert render_template_string("{{ t|date('%-d %B %Y at %H:%M') }}", t=late) == "1 July 2026 at 00:30"
+        assert render_template_string("{{ d|date('%-d %b') }}", d=date(2026, 3, 5)) == "5 Mar"
+        assert render_template_string("{{ n|date }}", n=None) == ""

@@ -10,7 +10,7 @@ from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Answer, ModuleProgress, Pupil, SchoolClass
 from quizapp.services import dashboards
-from quizapp.services.progress import rebuild_tallies
+from quizapp.services.counting import rebuild_tallies
 
 
 def test_levels_follow_the_published_rule():
@@ -20,6 +20,17 @@ def test_levels_follow_the_published_rule():
     assert dashboards.level_for(1, 2) == "developing"
     assert dashboards.level_for(4, 5) == "secure"
     assert dashboards.level_for(3, 5) == "developing"
+
+
+def test_the_mastery_rule_gives_the_same_level_in_python_and_in_sql(app):
+    """level_for (Python) and level_sql (the database's CASE) are one rule."""
+    from sqlalchemy import literal, select
+
+    pairs = [(right, tried) for tried in range(1, 13) for right in range(tried + 1)]
+    with app.app_context():
+        for right, tried in pairs:
+            in_sql = db.session.execute(select(dashboards.level_sql(literal(right), literal(tried)))).scalar_one()
+            assert in_sql == dashboards.level_for(right, tried), (right, tried)
 
 
 def _seed(app, school_id: int, year_group: int, classes: int, per_class: int, answers_each: int = 20) -> list[int]:

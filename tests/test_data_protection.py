@@ -23,7 +23,7 @@ def _give_pupil_a_history(app, client, auth, world):
                               correct=True, score=1, first_try=True, client_id="history1"))
         db.session.commit()
         from quizapp.content import get_content
-        from quizapp.services.progress import rebuild_tallies
+        from quizapp.services.counting import rebuild_tallies
 
         rebuild_tallies(get_content(), world.one.school_id)
 

@@ -72,7 +72,8 @@ def test_answers_from_before_counting_moved_out_of_the_insert_are_not_counted_ag
     """Migration 0008: answers stored before it were counted as they arrived, so they are not pending."""
     from flask_migrate import downgrade, upgrade
 
-    from quizapp import MIGRATIONS_DIR, create_app
+    from quizapp import create_app
+    from quizapp.paths import MIGRATIONS_DIR
 
     app = create_app({**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}"})
     with app.app_context():

@@ -14,10 +14,7 @@ The world is built once per test; Hypothesis' examples share it and the
 signed-in client (the tables are only emptied after each test), so a form
 that archives a pupil leaves them archived for the examples after it.
 
-Bugs found here are kept as plain regression tests at the end. While a bug
-is open, list it in KNOWN_BUGS and mark its regression test xfail: the fuzz
-tests then step round the inputs that hit it (`dodge`), so that they keep
-looking for new ones.
+Bugs found here are kept as plain regression tests at the end.
 """
 from __future__ import annotations
 
@@ -28,16 +25,14 @@ import logging
 import os
 import re
 import traceback
-import unicodedata
 import uuid
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, assume, currently_in_test_context, event, given, settings
+from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
-from werkzeug.datastructures import MultiDict
 
 import fuzz_strategies as fs
 from helpers import PASSWORD, SchoolWorld, World, csrf_token, post
@@ -47,7 +42,7 @@ from quizapp.models import STATUSES, Answer, Pupil, School, SchoolClass, User
 from quizapp.models.concern import CATEGORIES, TALK_TO
 from quizapp.questions import REGISTRY
 from quizapp.services.roster_import import MAX_FIRST_NAME, RosterPreview, parse_roster, roster_template_csv
-from solver import right_fields
+from simulation.solver import right_fields
 from test_access import ROUTES, _expected, _sign_in
 
 # FUZZ_SCALE=10 runs ten times the examples (a longer hunt, e.g. nightly).
@@ -163,14 +158,14 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
                                 "due_on": F(["", "2025-09-30"], ["0001-01-01", "9999-12-31"])},
         "teacher.add_pupil": pupil,
         "teacher.edit_pupil": pupil,
-        "teacher.add_class": {"name": F(["Owls", " Foxes "], ["Hedgehogs", "x" * 61]), "year_group": F(years, odd_years)},
-        "teacher.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"])},
-        "teacher.erase_pupil": {"confirm": F(["Amara", " AMARA "], ["Ben"])},
-        "teacher.set_staff_active": {"active": F(["0", "1"], ["2", "", "yes", "-1"])},
+        "school_admin.add_class": {"name": F(["Owls", " Foxes "], ["Hedgehogs", "x" * 61]), "year_group": F(years, odd_years)},
+        "school_admin.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"])},
+        "school_admin.erase_pupil": {"confirm": F(["Amara", " AMARA "], ["Ben"])},
+        "school_admin.set_staff_active": {"active": F(["0", "1"], ["2", "", "yes", "-1"])},
         "auth.change_password": {"current": F([PASSWORD], ["wrong password"]),
                                  "new": F(["river lantern biscuit"], ["short", "x" * 201]),
                                  "again": F(["river lantern biscuit"], ["something else"])},
-        "teacher.class_teachers": {"teacher": F(staff_ids, ["-1", "99999999999999999999"])},
+        "school_admin.class_teachers": {"teacher": F(staff_ids, ["-1", "99999999999999999999"])},
         "pupil.settings": {"text_size": F(["normal", "large"], ["huge"]), "dyslexia_font": F(["y", ""]),
                            "high_contrast": F(["y", ""])},
         "pupil.worried": {"category": F(CATEGORIES), "words": F(["Someone was mean", ""]), "talk_to": F(TALK_TO)},
@@ -196,8 +191,8 @@ FORMS = {
     "teacher.roster_import_page": "teacher_a", "teacher.roster_import_confirm": "teacher_a",
     "teacher.assignments": "teacher_a", "teacher.add_pupil": "teacher_a", "teacher.edit_pupil": "teacher_a",
     "teacher.archive_pupil": "teacher_a",
-    "teacher.add_class": "admin", "teacher.school_settings": "admin", "teacher.erase_pupil": "admin",
-    "teacher.class_teachers": "admin", "teacher.set_staff_active": "admin",
+    "school_admin.add_class": "admin", "school_admin.school_settings": "admin", "school_admin.erase_pupil": "admin",
+    "school_admin.class_teachers": "admin", "school_admin.set_staff_active": "admin",
     "pupil.lesson_next": "pupil", "pupil.quiz_next": "pupil", "pupil.settings": "pupil", "pupil.worried": "pupil",
     "pupil_api.answer": "pupil", "pupil_api.chat": "pupil",
     "safeguarding.add_note": "dsl", "safeguarding.set_status": "dsl", "safeguarding.share": "dsl",
@@ -233,7 +228,6 @@ def test_forms_never_fail(client, world, me, fields, server_errors, endpoint, da
         me.sign_in()
     me.fresh = False
     form = data.draw(fs.form_data(fields), label="form")
-    _dodge_known_bugs(endpoint, form)
     form.setlist("csrf_token", [me.token()])
     url = _paths()[endpoint](world)
     response = client.post(url, data=form)
@@ -280,9 +274,6 @@ def test_query_strings_never_fail(client, auth, world, chat_quiz_page, server_er
     role, path, params = QUERIES[number]
     url = path(world, chat_quiz_page)
     query = data.draw(st.one_of(fs.form_data(params(world)), raw_queries), label="query")
-    args = query if isinstance(query, MultiDict) else MultiDict(parse_qsl(query, keep_blank_values=True))
-    dodge("test_regression_coverage_csv_puts_by_in_a_header",
-          url == "/teacher/coverage" and args.get("format") == "csv" and not sendable(args.get("by", "")))
     response = client.get(url, query_string=query)
     no_server_error(response, server_errors, f"GET {url} ? {query!r}"[:3000])
 
@@ -311,8 +302,8 @@ def test_signing_in_never_leaves_the_site(client, world, server_errors, next_url
 # Every route with a number in its path (a record's id, a year, a step), with any number there.
 _NUMBER = re.compile(r"(?<=/)\d+(?=/|\.|$)")
 _ROLES = ("teacher_a", "teacher_b", "dsl", "admin", "parent")
-_SAMPLE_WORLD = World(one=SchoolWorld(1, "oak", 1, 2, 3, 4, 5, 6, 7, user_ids=dict(zip(_ROLES, range(15, 20)))),
-                      two=SchoolWorld(2, "elm", 8, 9, 10, 11, 12, 13, 14, user_ids=dict(zip(_ROLES, range(20, 25)))),
+_SAMPLE_WORLD = World(one=SchoolWorld(1, "oak", 1, 2, 3, 4, 5, 6, 7, user_ids=dict(zip(_ROLES, range(15, 20), strict=True))),
+                      two=SchoolWorld(2, "elm", 8, 9, 10, 11, 12, 13, 14, user_ids=dict(zip(_ROLES, range(20, 25), strict=True))),
                       platform_admin="platform@deploy.test")
 ID_ROUTES = {endpoint: (method, path, next((r for r in ("teacher_a", "admin", "dsl", "pupil", "parent", "platform", "anon")
                                             if _expected(table, r) < 400), "teacher_a"))
@@ -356,9 +347,6 @@ def test_whatever_the_forms_accept_can_be_shown_and_downloaded(app, client, worl
                                                                 class_name, first_name, last_name):
     """A class and a pupil added through the forms, with any names they
     accept, fit their columns and appear on every page and download."""
-    _dodge_nul(class_name, first_name, last_name)
-    dodge("test_regression_initial_that_upper_cases_to_two_letters", _initial_grows(last_name))
-    dodge("test_regression_first_name_that_grows_when_title_cased", _grows_when_title_cased(first_name))
     made = post(client, "/teacher/classes/new", {"name": class_name, "year_group": "3"}, token_from="/")
     no_server_error(made, server_errors, f"class {class_name!r}")
     if made.status_code != 302:  # refused (a NUL character, say): nothing to look up
@@ -369,7 +357,6 @@ def test_whatever_the_forms_accept_can_be_shown_and_downloaded(app, client, worl
     if class_id is None:
         return
     event("class added")
-    dodge("test_regression_class_name_in_download_headers", not sendable(class_name.strip()))
     try:
         _show_class_and_pupil(app, client, server_errors, class_id, f"{class_name!r}", first_name, last_name)
     finally:  # the next example may use the same name again
@@ -388,7 +375,6 @@ def _show_class_and_pupil(app, client, server_errors, class_id, class_name, firs
         if pupil is not None:
             event("pupil added")
             assert len(pupil.first_name) <= MAX_FIRST_NAME and len(pupil.last_initial) == 1, (pupil.first_name, pupil.last_initial)
-            dodge("test_regression_class_name_in_download_headers", not sendable(pupil.first_name + pupil.last_initial))
     pages = [f"/teacher/classes/{class_id}", f"/teacher/classes/{class_id}/progress", f"/teacher/classes/{class_id}/progress?format=csv",
              f"/teacher/classes/{class_id}/questions?format=csv", f"/teacher/classes/{class_id}/cards.png", "/teacher/years/3/progress"]
     if pupil is not None:
@@ -481,7 +467,6 @@ def test_random_json_documents(app, quiz, server_errors, path, data):
     elif shape == "one key":
         key = data.draw(st.sampled_from(["module", "question", "client_id", "token", "source", "fields", "path"]), label="key")
         doc = {**quiz.envelope({"path": ""}), "path": [], key: doc}
-    dodge("test_regression_answer_token_that_is_a_number", isinstance(doc, dict) and _number(doc.get("token")))
     response = quiz.send(doc, path)
     no_server_error(response, server_errors, f"{path} {doc!r}"[:3000])
     assert response.status_code in (200, 400, 403, 404)
@@ -514,7 +499,6 @@ def test_tokens_that_are_not_ours_are_refused(app, quiz, server_errors, data):
     before = _answers_stored(app)
     token = data.draw(st.one_of(fs.hostile_text, _tampered(quiz.token), st.just(quiz.token[:-3]),
                                 st.just(quiz.token + "x"), st.just(quiz.token.upper()), fs.json_documents), label="token")
-    dodge("test_regression_answer_token_that_is_a_number", _number(token))
     response = quiz.send(quiz.envelope(right_fields(quiz.question), token=token))
     no_server_error(response, server_errors, f"token={token!r}")
     assert response.status_code == 403, (token, response.json)
@@ -555,8 +539,6 @@ def _check_preview(preview: RosterPreview, school: School) -> None:
         assert all(isinstance(e, str) and e for e in preview.file_errors)
         return
     classes = {c.id for c in db.session.execute(select(SchoolClass).where(SchoolClass.school_id == school.id)).scalars()}
-    dodge("test_regression_first_name_that_grows_when_title_cased",
-          any(len(row.first_name) > MAX_FIRST_NAME for row in preview.rows))
     for row in preview.rows:
         assert row.line >= 2 and row.first_name and row.status in ("new", "exists")
         assert 0 <= row.year_group <= 6 and row.class_id in classes
@@ -603,8 +585,6 @@ uploads = st.one_of(
 @MORE
 @given(data=uploads, filename=st.one_of(st.just("pupils.csv"), fs.hostile_text))
 def test_roster_upload_page_takes_any_file(client, teacher_a, server_errors, data, filename):
-    dodge("test_regression_first_name_that_grows_when_title_cased", ON_POSTGRES and any(
-        _grows_when_title_cased(cell) for cell in re.split(r'[,;\t\r\n"]', data.decode("utf-8", errors="replace"))))
     token = csrf_token(client, "/teacher/roster/import")
     response = client.post("/teacher/roster/import", data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
                            content_type="multipart/form-data")
@@ -618,54 +598,7 @@ def test_roster_upload_page_takes_any_file(client, teacher_a, server_errors, dat
         assert confirm.status_code == 302
 
 
-# ------------------------------------------------ known bugs: regressions
-
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgresql")
-
-
-# Bugs whose regression test still fails; the fuzz tests step round their inputs.
-KNOWN_BUGS: set[str] = set()
-
-
-def dodge(regression: str, hit: bool) -> None:
-    """Leave out an input that hits a known, unfixed bug (the regression test
-    named here shows it), so that the fuzz tests keep looking for new ones.
-    Only the bugs listed in KNOWN_BUGS are stepped round; the rest are fixed."""
-    if regression not in KNOWN_BUGS:
-        return
-    if hit:
-        event(f"dodged {regression}")
-    assume(not hit)
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and bool(value)
-
-
-def _initial_grows(last_name: str) -> bool:
-    return len(last_name.strip()[:1].upper()) > 1
-
-
-def _grows_when_title_cased(name: str) -> bool:
-    name = " ".join(unicodedata.normalize("NFC", name).split())
-    return name.isupper() and len(name) <= MAX_FIRST_NAME < len(name.title())
-
-
-def _dodge_nul(*values: str) -> None:
-    dodge("test_regression_nul_characters_on_postgresql", ON_POSTGRES and any("\x00" in v for v in values))
-
-
-def _dodge_known_bugs(endpoint: str, form: MultiDict) -> None:
-    _dodge_nul(*form.values())
-    if endpoint == "teacher.class_teachers":
-        dodge("test_regression_class_teachers_with_a_very_long_number",
-              any(v.isascii() and v.isdecimal() and len(v) > 4300 for v in form.getlist("teacher")))
-        dodge("test_regression_class_teachers_with_a_digit_that_is_not_decimal",
-              any(v.isdigit() and not v.isdecimal() for v in form.getlist("teacher")))
-    if endpoint in ("teacher.add_pupil", "teacher.edit_pupil") and ON_POSTGRES:
-        dodge("test_regression_initial_that_upper_cases_to_two_letters", _initial_grows(form.get("last_name", "")))
-        dodge("test_regression_first_name_that_grows_when_title_cased", _grows_when_title_cased(form.get("first_name", "")))
-
+# ------------------------------------------------------------ regressions
 
 @pytest.mark.parametrize("path", ["/pupil/api/answer", "/pupil/api/chat"])
 @pytest.mark.parametrize("token", [5, 1.5, True])

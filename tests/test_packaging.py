@@ -19,7 +19,7 @@ app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{db}", "SECRET_KEY": "x
 from quizapp.extensions import db
 with app.app_context():
     from flask_migrate import upgrade
-    from quizapp import MIGRATIONS_DIR
+    from quizapp.paths import MIGRATIONS_DIR
     upgrade(directory=MIGRATIONS_DIR)
 client = app.test_client()
 page = client.get("/").get_data(as_text=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import astuple
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image, ImageChops
@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Pupil, School, User
-from quizapp.services import parent_letters, parent_links
-from quizapp.services.parent_letters import MARGIN, PAGE_H, PAGE_W, letter_pages, letter_text, letters_pdf
+from quizapp.services import parent_links
 from quizapp.services.parent_links import issue_codes, redeem, revoke_code
+from quizapp.services.render import letters as parent_letters
+from quizapp.services.render.letters import MARGIN, PAGE_H, PAGE_W, letter_pages, letter_text, letters_pdf
 
 URL = "https://staysafe.example.org/parent/register"
 
@@ -46,7 +47,7 @@ def test_one_a4_page_per_pupil(world, ctx):
 
 
 def test_the_letter_says_what_parents_need_to_know(world, ctx, monkeypatch):
-    monkeypatch.setattr(parent_links, "now_utc", lambda: datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(parent_links, "now_utc", lambda: datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     [(amara, code)] = letters_for(world.one, world.one.pupil_a)
     row = parent_links.find_code(code)
     text = letter_text(amara, code, parent_links.last_day(row), URL)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,21 @@ from quizapp.models.link_code import ParentLinkCode
 from quizapp.services import parent_links
 from quizapp.services.accounts import create_user
 from quizapp.services.parent_links import (
-    EXPIRED, NOT_PARENT, REVOKED, TOO_MANY, UNKNOWN, USED, LinkError, issue_codes, last_day, links_for_school,
-    normalise_code, open_codes, redeem, revoke_code, revoke_link,
+    EXPIRED,
+    NOT_PARENT,
+    REVOKED,
+    TOO_MANY,
+    UNKNOWN,
+    USED,
+    LinkError,
+    issue_codes,
+    last_day,
+    links_for_school,
+    normalise_code,
+    open_codes,
+    redeem,
+    revoke_code,
+    revoke_link,
 )
 from quizapp.services.scope import children_of
 
@@ -149,7 +162,7 @@ def test_only_the_schools_staff_issue_its_codes(world, ctx, who):
 
 
 def test_codes_are_not_issued_for_pupils_who_have_left(world, ctx):
-    pupil(world.one.pupil_a2).archived_at = datetime.now(timezone.utc)
+    pupil(world.one.pupil_a2).archived_at = datetime.now(UTC)
     db.session.commit()
     with pytest.raises(LinkError, match="have left"):
         issue_codes(school(world.one), [pupil(world.one.pupil_a2)], None)
@@ -289,12 +302,12 @@ def test_a_revoked_code_is_refused(world, ctx):
 
 
 def test_a_code_works_all_of_its_last_day_and_not_after(world, ctx, monkeypatch):
-    freeze(monkeypatch, datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc))
+    freeze(monkeypatch, datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
     early, late = code_for(world.one, world.one.pupil_a2), code_for(world.one, world.one.pupil_b)
     assert last_day(row_for(early)) == last_day(row_for(late)) == datetime(2026, 4, 9).date()
-    freeze(monkeypatch, datetime(2026, 4, 9, 23, 59, 59, tzinfo=timezone.utc))  # 00:59 in London (summer time)
+    freeze(monkeypatch, datetime(2026, 4, 9, 23, 59, 59, tzinfo=UTC))  # 00:59 in London (summer time)
     assert redeem(new_parent("Sam"), early).id == world.one.pupil_a2
-    freeze(monkeypatch, datetime(2026, 4, 10, 0, 0, tzinfo=timezone.utc))
+    freeze(monkeypatch, datetime(2026, 4, 10, 0, 0, tzinfo=UTC))
     kim = new_parent("Kim")
     assert refused(kim, late) == EXPIRED
     assert links(kim, world.one.pupil_b) == 0
@@ -318,7 +331,7 @@ def test_a_code_whose_school_does_not_match_its_pupil_is_refused(world, ctx):
 
 def test_a_code_for_a_pupil_who_has_left_is_refused(world, ctx):
     code = code_for(world.one, world.one.pupil_a2)
-    pupil(world.one.pupil_a2).archived_at = datetime.now(timezone.utc)
+    pupil(world.one.pupil_a2).archived_at = datetime.now(UTC)
     db.session.commit()
     assert refused(new_parent("Sam"), code) == UNKNOWN
 

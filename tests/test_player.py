@@ -12,7 +12,7 @@ from helpers import answer_token, post, send_answer
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Answer, Pupil
-from solver import right_fields, wrong_fields
+from simulation.solver import right_fields, wrong_fields
 
 
 def _sign_in_band(auth, world, band, year6):

@@ -14,8 +14,8 @@ from flask import render_template
 from pydantic import TypeAdapter, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from quizapp import create_app
 import content_factory
+from quizapp import create_app
 from quizapp.content.loader import ContentInvalid, load_content
 from quizapp.content.schema import Lesson, Question, QuestionBank
 from quizapp.paths import asset_dir
@@ -261,6 +261,45 @@ def test_registry_covers_every_content_type():
     assert all(get_type(name).name == name for name in REGISTRY)
     with pytest.raises(KeyError):
         get_type("crossword")
+
+
+@pytest.mark.parametrize("kind", ALL_TYPES)
+def test_each_type_owns_its_template_script_hook_and_misconceptions(kind):
+    """Everything the app needs about a type is on its class: a new type that
+    forgets one of these fails here, not on a pupil's tablet."""
+    from quizapp.questions.base import QuestionType
+
+    qt = get_type(kind)
+    templates = asset_dir("templates")
+    source = (templates / qt.template).read_text(encoding="utf-8")
+    assert any("script_hook" in vars(k) for k in type(qt).__mro__ if k is not QuestionType)
+    if qt.script_hook is not None:
+        included = re.findall(r'include "([^"]+)"', source)
+        sources = [source] + [(templates / name).read_text(encoding="utf-8") for name in included]
+        assert any(re.search(rf"{qt.script_hook}[\s>]", text) for text in sources), qt.template
+        script = (asset_dir("static") / "js" / "questions.js").read_text(encoding="utf-8")
+        assert f'querySelectorAll("[{qt.script_hook}]")' in script
+    assert type(qt).misconceptions is not QuestionType.misconceptions
+
+
+def test_no_question_type_is_named_outside_its_own_places():
+    """Only the registry, the content schema, the types' own templates,
+    content files and tests name a question type as a string; the rest of
+    the app asks the registry."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    allowed = {root / "quizapp" / "questions", root / "quizapp" / "content" / "schema.py",
+               root / "templates" / "pupil" / "questions"}
+    names = re.compile("[\"']({})[\"']".format("|".join(re.escape(name) for name in REGISTRY)))
+    found = []
+    for folder in ("quizapp", "templates", "static", "bench"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix not in {".py", ".html", ".js"} or any(a in (path, *path.parents) for a in allowed):
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{path.relative_to(root)}: {m.group(0)}" for m in names.finditer(text)]
+    assert found == []
 
 
 @pytest.mark.parametrize("kind", ALL_TYPES)

@@ -177,11 +177,11 @@ def test_every_kind_of_bad_row_is_named_with_its_line_and_nothing_is_imported(wo
 
 def test_line_numbers_are_the_files_lines(world, ctx):
     data = (
-        "First name,Last name,Year,Class,Address\n"
-        'Amara,Jones,1,Hedgehogs,"1 High Street\nTown"\n'
-        "\n"
-        "Bob,Smith,9,Hedgehogs,\n"
-    ).encode()
+        b"First name,Last name,Year,Class,Address\n"
+        b'Amara,Jones,1,Hedgehogs,"1 High Street\nTown"\n'
+        b"\n"
+        b"Bob,Smith,9,Hedgehogs,\n"
+    )
     preview = parse_roster(data, school(world))
     assert preview.rows[0].line == 2
     assert [error.line for error in preview.errors] == [5]

@@ -1,20 +1,14 @@
 """The platform admin: schools on this deployment."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from ..access import guard, is_platform_admin
-from ..extensions import db
-from ..models import STAFF, Pupil, School
-from ..services.accounts import AccountError, create_school, create_user
+from ..services.accounts import AccountError, create_school_with_admin, schools_with_pupils
 from ..services.passwords import password_problem
-
-bp = Blueprint("admin", __name__)
-guard(bp, is_platform_admin)
+from . import bp
 
 
 class NewSchoolForm(FlaskForm):
@@ -39,17 +33,12 @@ def home():
     form = NewSchoolForm()
     if form.validate_on_submit():
         try:
-            school = create_school(form.name.data, form.slug.data)
-            db.session.flush()
-            create_user(form.admin_email.data, form.admin_password.data, form.admin_name.data, STAFF, school, school_admin=True)
-            db.session.commit()
+            school = create_school_with_admin(form.name.data, form.slug.data, form.admin_email.data,
+                                              form.admin_password.data, form.admin_name.data)
         except AccountError as exc:
-            db.session.rollback()
             flash(f"The school was not created: {exc}.", "error")
         else:
             flash(f"Created {school.name}. Its school admin can now sign in.", "success")
             return redirect(url_for("admin.home"))
-    schools = db.session.execute(
-        select(School, func.count(Pupil.id)).outerjoin(Pupil, Pupil.school_id == School.id).group_by(School.id).order_by(School.name)
-    ).all()
+    schools = schools_with_pupils()
     return render_template("admin/home.html", form=form, schools=schools)

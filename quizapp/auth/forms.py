@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..services.passwords import password_problem
+
 
 class SignInForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email address."), Length(max=254)])
@@ -18,8 +20,6 @@ class ChangePasswordForm(FlaskForm):
                                                             Length(max=200)])
 
     def validate_new(self, field):
-        from ..services.passwords import password_problem
-
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(problem)

@@ -1,7 +1,7 @@
 """Signing in and out: adults with email and password; pupils on a class tablet."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..access import home_endpoint, is_staff
@@ -11,9 +11,11 @@ from ..paths import asset_dir
 from ..security import safe_next
 from ..services import accounts, sessions
 from ..services import pupil_signin as ps
+from ..services.markdown import render_markdown_file
+from ..services.scope import class_or_404
+from . import bp
 from .forms import ChangePasswordForm, ClassCodeForm, PinForm, SignInForm
 
-bp = Blueprint("auth", __name__)
 bp.after_request(ps.remember_device)  # the device cookie wrong guesses are counted under
 
 # Local storage is kept: on a class tablet it may hold pupils' answers that
@@ -198,8 +200,6 @@ def _back_to_class_list():
 def handover(signin_id: int):
     """A teacher hands this signed-in tablet to the class: the teacher is
     signed out here and the tablet shows the class list."""
-    from ..services.scope import class_or_404
-
     if not (current_user.is_authenticated and is_staff(current_user)):
         return redirect(url_for("auth.signin"))
     signin = ps.get_open(signin_id)
@@ -235,10 +235,6 @@ PRIVACY_NOTICES = {"pupils": "What the app knows about me", "parents": "Privacy 
 @bp.get("/privacy/<audience>")
 def privacy(audience: str):
     """The privacy notices in docs/privacy/, in three voices, for everyone to read."""
-    from flask import abort
-
-    from ..services.markdown import render_markdown_file
-
     if audience not in PRIVACY_NOTICES:
         abort(404)
     body = render_markdown_file(asset_dir("docs") / "privacy" / f"{audience}.md")

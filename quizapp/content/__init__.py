@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from ..paths import asset_dir
-from .loader import Content, ContentInvalid, Module, load_content
+from .loader import Content, ContentInvalid, Module, load_content, module_id
 
-__all__ = ["Content", "ContentInvalid", "Module", "get_content", "init_app", "load_from_config"]
+__all__ = ["Content", "ContentInvalid", "Module", "get_content", "init_app", "load_from_config", "module_id"]
 
 _EXT_KEY = "quizapp.content"
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import sys
 
+from . import load_from_config
 from .loader import ContentInvalid
+from .readability import report
 
 
 def run_check(config: dict, reading: bool = True, out=None, only_topics=()) -> int:
-    from . import load_from_config
-
     out = out or sys.stdout
     try:
         content = load_from_config(config, only_topics)
@@ -26,8 +26,6 @@ def run_check(config: dict, reading: bool = True, out=None, only_topics=()) -> i
         print(problem, file=out)
     status = 1 if lints.problems else 0
     if reading:
-        from .readability import report
-
         rows, table = report(content)
         print(table, file=out)
         hard = [r for r in rows if not r.ok]

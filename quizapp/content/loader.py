@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -66,15 +67,17 @@ class Content:
     def modules_for_band(self, band: str) -> list[Module]:
         return [m for m in self.modules.values() if m.band == band]
 
-    def module_ids_for_topic(self, topic_id: str) -> list[str]:
-        return [m.id for m in self.modules.values() if m.topic.id == topic_id]
-
     def summary(self) -> str:
         n_questions = sum(len(m.bank.questions) for m in self.modules.values())
         return (
             f"{len(self.topics)} topics, {len(self.modules)} modules, {n_questions} questions "
             f"({len(self.questions)} with lesson checks), {len(self.outcomes)} outcomes, content version {self.version}"
         )
+
+
+def module_id(topic_id: str, band: str) -> str:
+    """A module's id: its topic and age band, as in "passwords-7-9"."""
+    return f"{topic_id}-{band}"
 
 
 class ContentInvalid(Exception):
@@ -123,10 +126,7 @@ class _Checker:
             self.add(doc, loc + ("file",), f"picture static/{picture.file} does not exist")
 
 
-_TAGS = {
-    "single_choice", "multiple_choice", "safe_or_not", "sort_groups", "age_match",
-    "order_steps", "chat_scenario", "hotspot", "password_builder", "app_action",
-}
+_TAGS = set(s.QUESTION_TYPES)
 
 
 def _data_loc(loc: Iterable) -> tuple:
@@ -214,7 +214,7 @@ def load_content(lessons_dir: Path, banks_dir: Path, static_dir: Path, only_topi
                 if outcome.id in outcomes:
                     c.add(topic_doc, loc + ("id",), f"outcome id '{outcome.id}' is used twice")
                 outcomes[outcome.id] = outcome
-                outcome_module[outcome.id] = f"{topic_id}-{outline.band}"
+                outcome_module[outcome.id] = module_id(topic_id, outline.band)
                 outcome_where[outcome.id] = (topic_doc, loc)
                 if outcome.policy_point not in policy_ids:
                     c.add(topic_doc, loc + ("policy_point",), f"policy point '{outcome.policy_point}' is not in curriculum.yaml")
@@ -239,14 +239,14 @@ def load_content(lessons_dir: Path, banks_dir: Path, static_dir: Path, only_topi
 
 
 def _load_module(c, topic, outline, topic_id, characters, questions, question_module, digest) -> Module | None:
-    module_id = f"{topic_id}-{outline.band}"
+    this_id = module_id(topic_id, outline.band)
     lesson_path = c.lessons_dir / topic_id / f"{outline.band}.yaml"
     bank_path = c.banks_dir / topic_id / f"{outline.band}.yaml"
     lesson = bank = None
     lesson_doc = bank_doc = None
     for path, label in ((lesson_path, "lesson"), (bank_path, "question bank")):
         if not path.is_file():
-            c.problems.append(Problem(path.relative_to(path.parents[2]).as_posix(), None, "", f"the {label} for module {module_id} is missing"))
+            c.problems.append(Problem(path.relative_to(path.parents[2]).as_posix(), None, "", f"the {label} for module {this_id} is missing"))
     if lesson_path.is_file():
         lesson, lesson_doc = c.parse(lesson_path, s.Lesson)
     if bank_path.is_file():
@@ -255,8 +255,8 @@ def _load_module(c, topic, outline, topic_id, characters, questions, question_mo
         return None
     own_outcomes = {o.id for o in outline.outcomes}
     for doc, obj in ((lesson_doc, lesson), (bank_doc, bank)):
-        if obj.module != module_id:
-            c.add(doc, ("module",), f"module '{obj.module}' should be '{module_id}' for this file's place")
+        if obj.module != this_id:
+            c.add(doc, ("module",), f"module '{obj.module}' should be '{this_id}' for this file's place")
 
     step_ids = _find_dupes(step.id for step in lesson.steps)
     for i, step in enumerate(lesson.steps):
@@ -268,17 +268,17 @@ def _load_module(c, topic, outline, topic_id, characters, questions, question_mo
                 c.add(lesson_doc, loc + ("characters", j), f"character '{who}' is not in characters.yaml")
         c.picture(lesson_doc, loc + ("picture",), step.picture)
         if step.question is not None:
-            _check_question(c, lesson_doc, loc + ("question",), step.question, own_outcomes, module_id, questions, question_module)
+            _check_question(c, lesson_doc, loc + ("question",), step.question, own_outcomes, this_id, questions, question_module)
     if not any(step.kind == "practice" for step in lesson.steps):
         c.add(lesson_doc, ("steps",), "a lesson has at least one practice step in the pretend app")
 
     for i, q in enumerate(bank.questions):
-        _check_question(c, bank_doc, ("questions", i), q, own_outcomes, module_id, questions, question_module)
+        _check_question(c, bank_doc, ("questions", i), q, own_outcomes, this_id, questions, question_module)
     _check_bank_rules(c, bank_doc, bank, outline)
     for path in (lesson_path, bank_path):
         digest.update(path.read_bytes())
     version = hashlib.sha256(lesson_path.read_bytes() + b"\0" + bank_path.read_bytes()).hexdigest()[:12]
-    return Module(module_id, topic, outline.band, outline, lesson, bank, version)
+    return Module(this_id, topic, outline.band, outline, lesson, bank, version)
 
 
 def _check_bank_rules(c, doc, bank, outline) -> None:
@@ -289,7 +289,7 @@ def _check_bank_rules(c, doc, bank, outline) -> None:
     types = {q.type for q in bank.questions}
     if len(types) < MIN_TYPES:
         c.add(doc, ("questions",), f"a bank uses at least {MIN_TYPES} question types (this one uses {len(types)})")
-    chats = sum(q.type == "chat_scenario" for q in bank.questions)
+    chats = sum(isinstance(q, s.ChatScenario) for q in bank.questions)
     if chats < MIN_CHATS[band]:
         c.add(doc, ("questions",), f"a {band} bank has at least {MIN_CHATS[band]} chat scenarios (this one has {chats})")
     covered = {o for q in bank.questions for o in q.outcomes}
@@ -311,11 +311,11 @@ def _check_question(c, doc, loc, q, own_outcomes, module_id, questions, question
         parts = getattr(q, name, None) or []
         for dup in _find_dupes(p.id for p in parts):
             c.add(doc, loc + (name,), f"id '{dup}' is used twice in this question's {name}")
-    if q.type == "chat_scenario":
+    if isinstance(q, s.ChatScenario):
         _check_chat(c, doc, loc, q)
-    if q.type == "hotspot":
+    if isinstance(q, s.Hotspot):
         _check_hotspot(c, doc, loc, q)
-    if q.type in ("single_choice", "multiple_choice"):
+    if isinstance(q, (s.SingleChoice, s.MultipleChoice)):
         for j, option in enumerate(q.options):
             c.picture(doc, loc + ("options", j, "picture"), option.picture)
 
@@ -371,10 +371,10 @@ def _check_progression(c, topics, outcomes, outcome_module, outcome_where) -> No
     for topic in topics:
         for m_index, outline in enumerate(topic.modules):
             linked = False
-            for o_index, outcome in enumerate(outline.outcomes):
+            for outcome in outline.outcomes:
                 for k, earlier in enumerate(outcome.builds_on):
                     doc, oloc = outcome_where[outcome.id]
-                    want = f"{topic.id}-{previous.get(outline.band, '')}"
+                    want = module_id(topic.id, previous.get(outline.band, ""))
                     if earlier not in outcomes:
                         c.add(doc, oloc + ("builds_on", k), f"outcome '{earlier}' does not exist")
                     elif outline.band == "4-7" or outcome_module[earlier] != want:

@@ -11,7 +11,7 @@ questions by these ids, so an id must never be reused for different content.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -135,7 +135,7 @@ class Topic(Strict):
     _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
-    def _one_module_per_band(self) -> "Topic":
+    def _one_module_per_band(self) -> Topic:
         bands = [m.band for m in self.modules]
         if sorted(bands) != sorted(BANDS):
             raise ValueError(f"modules must cover each band once: {', '.join(BANDS)}")
@@ -168,7 +168,7 @@ class SingleChoice(QuestionBase):
     options: list[Option] = Field(min_length=3, max_length=5)
 
     @model_validator(mode="after")
-    def _one_correct(self) -> "SingleChoice":
+    def _one_correct(self) -> SingleChoice:
         if sum(o.correct for o in self.options) != 1:
             raise ValueError("a single_choice question has exactly one correct option")
         return self
@@ -179,7 +179,7 @@ class MultipleChoice(QuestionBase):
     options: list[Option] = Field(min_length=3, max_length=6)
 
     @model_validator(mode="after")
-    def _some_correct(self) -> "MultipleChoice":
+    def _some_correct(self) -> MultipleChoice:
         n = sum(o.correct for o in self.options)
         if n < 1 or n == len(self.options):
             raise ValueError("a multiple_choice question has some, but not all, options correct")
@@ -219,7 +219,7 @@ class _Grouping(QuestionBase):
     items: list[GroupItem] = Field(min_length=2, max_length=8)
 
     @model_validator(mode="after")
-    def _items_name_groups(self) -> "_Grouping":
+    def _items_name_groups(self) -> _Grouping:
         known = {g.id for g in self.groups}
         for item in self.items:
             if item.group not in known:
@@ -277,7 +277,7 @@ class ChatNode(Strict):
     ending: ChatEnding | None = None
 
     @model_validator(mode="after")
-    def _choices_or_ending(self) -> "ChatNode":
+    def _choices_or_ending(self) -> ChatNode:
         if bool(self.choices) == (self.ending is not None):
             raise ValueError("a chat node has either choices or an ending, not both and not neither")
         if self.choices and len(self.choices) < 2:
@@ -314,7 +314,7 @@ class Hotspot(QuestionBase):
     spots: list[Spot] = Field(min_length=2, max_length=8)
 
     @model_validator(mode="after")
-    def _has_clue(self) -> "Hotspot":
+    def _has_clue(self) -> Hotspot:
         if not any(s.clue for s in self.spots) or all(s.clue for s in self.spots):
             raise ValueError("a hotspot question has some spots that are clues and some that are not")
         return self
@@ -336,7 +336,7 @@ class PasswordBuilder(QuestionBase):
     feedback_weak: Text
 
     @model_validator(mode="after")
-    def _personal_are_tiles(self) -> "PasswordBuilder":
+    def _personal_are_tiles(self) -> PasswordBuilder:
         for word in self.personal_words:
             if word not in self.tiles:
                 raise ValueError(f"personal word '{word}' is not one of the tiles")
@@ -358,7 +358,7 @@ class AppTask(Strict):
     correct: Id
 
     @model_validator(mode="after")
-    def _correct_is_choice(self) -> "AppTask":
+    def _correct_is_choice(self) -> AppTask:
         if self.correct not in {c.id for c in self.choices}:
             raise ValueError(f"correct '{self.correct}' is not one of this task's choices")
         return self
@@ -383,20 +383,15 @@ class AppAction(QuestionBase):
 
 
 Question = Annotated[
-    Union[
-        SingleChoice,
-        MultipleChoice,
-        SafeOrNot,
-        SortGroups,
-        AgeMatch,
-        OrderSteps,
-        ChatScenario,
-        Hotspot,
-        PasswordBuilder,
-        AppAction,
-    ],
+    SingleChoice | MultipleChoice | SafeOrNot | SortGroups | AgeMatch | OrderSteps | ChatScenario | Hotspot | PasswordBuilder | AppAction,
     Field(discriminator="type"),
 ]
+
+
+# Every question type's name, in the order of the union above.
+QUESTION_TYPES: tuple[str, ...] = tuple(
+    model.model_fields["type"].annotation.__args__[0] for model in get_args(get_args(Question)[0])
+)
 
 
 class QuestionBank(Strict):
@@ -426,7 +421,7 @@ class Step(Strict):
     question: Question | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> "Step":
+    def _shape(self) -> Step:
         needs_question = self.kind in ("check", "practice")
         if needs_question and self.question is None:
             raise ValueError(f"a {self.kind} step has a question")

@@ -1,11 +1,11 @@
 """The database holds people and progress; content lives in files."""
 from .assignment import Assignment
-from .concern import CLOSED, IN_PROGRESS, NEW, STATUSES, Concern, ConcernAudit, ConcernNote
 from .base import MAX_ID, UTCDateTime, now_utc
-from .people import PARENT, PIN_LENGTH, PLATFORM_ADMIN, STAFF, ParentLink, Principal, Pupil, User, teacher_classes
-from .school import YEAR_GROUPS, School, SchoolClass, band_for_year_group, year_group_label
+from .concern import CLOSED, IN_PROGRESS, NEW, STATUSES, Concern, ConcernAudit, ConcernNote
 from .link_code import ParentLinkCode
+from .people import PARENT, PIN_LENGTH, PLATFORM_ADMIN, STAFF, ParentLink, Principal, Pupil, User, teacher_classes
 from .progress import Answer, MisconceptionTally, ModuleProgress, OutcomeTally, QuestionTally
+from .school import YEAR_GROUPS, School, SchoolClass, band_for_year_group, year_group_label
 from .signin import AuthSession, ClassSignIn
 from .throttle import ThrottleCount
 

@@ -1,9 +1,8 @@
 """Shared column helpers."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
-
 
 # The largest id the databases hold (PostgreSQL's integer): ids from URLs and
 # forms beyond it name nothing, and must not reach a query.
@@ -19,13 +18,13 @@ NEVER_REUSED = {"sqlite_autoincrement": True}
 
 def now_utc() -> datetime:
     """The current time, timezone-aware. Used as a column default (called per row)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every time we store is UTC."""
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -37,7 +36,7 @@ class UTCDateTime(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None:
-            value = value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
         return value
 
     def process_result_value(self, value, dialect):

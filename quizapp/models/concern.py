@@ -53,7 +53,7 @@ class Concern(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    notes: Mapped[list["ConcernNote"]] = relationship(order_by="ConcernNote.created_at", back_populates="concern")
+    notes: Mapped[list[ConcernNote]] = relationship(order_by="ConcernNote.created_at", back_populates="concern")
 
     @property
     def category_label(self) -> str:

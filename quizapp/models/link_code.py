@@ -1,6 +1,6 @@
 """Single-use codes that let a parent or carer link their account to a child.
 
-The school prints one code per pupil on a letter home (services/parent_letters.py).
+The school prints one code per pupil on a letter home (services/render/letters.py).
 A parent signs up, types the code, and is linked to that child
 (services/parent_links.py). Only a keyed SHA-256 of the code is stored, so a
 copy of the database cannot be used to link to anyone.

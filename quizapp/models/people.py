@@ -24,7 +24,6 @@ from .base import NEVER_REUSED, UTCDateTime, now_utc
 from .school import School, SchoolClass, year_group_label
 
 STAFF, PARENT, PLATFORM_ADMIN = "staff", "parent", "platform_admin"
-USER_KINDS = (STAFF, PARENT, PLATFORM_ADMIN)
 
 
 class Principal(UserMixin):

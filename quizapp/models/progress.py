@@ -47,7 +47,7 @@ class Answer(db.Model):
     An answer is stored with one INSERT and nothing else, so that a class
     answering at once never queues behind dashboard bookkeeping. `pending`
     marks answers not yet counted into module progress and the dashboards'
-    tallies; services/progress.catch_up counts them, in batches, before
+    tallies; services/counting.catch_up counts them, in batches, before
     anything reads those (and `flask --app quizapp catch-up` can run it from
     cron).
     """
@@ -82,10 +82,10 @@ class Answer(db.Model):
 
 class OutcomeTally(db.Model):
     """First tries per pupil per "I can" outcome, counted from new answers
-    (services/progress.catch_up) before any page reads them, so that
+    (services/counting.catch_up) before any page reads them, so that
     dashboards read one small row per pupil and outcome instead of every
     answer (their cost must not grow with a year of answers). Recounted from
-    `answers` by services/progress.rebuild_tallies."""
+    `answers` by services/counting.rebuild_tallies."""
 
     __tablename__ = "outcome_tallies"
 
@@ -99,7 +99,7 @@ class OutcomeTally(db.Model):
 class QuestionTally(db.Model):
     """First tries at each question, counted per class and year group (the
     class and year group the pupil was in when the answer was counted, see
-    services/progress.catch_up). Holds no pupil: question analysis reads one
+    services/counting.catch_up). Holds no pupil: question analysis reads one
     row per class and question."""
 
     __tablename__ = "question_tallies"
@@ -114,7 +114,7 @@ class QuestionTally(db.Model):
 
 class MisconceptionTally(db.Model):
     """How often each wrong first answer was given, per class and year group
-    (services/dashboards.wrong_keys says what counts as one)."""
+    (each question type says what counts as one: QuestionType.misconceptions)."""
 
     __tablename__ = "misconception_tallies"
 

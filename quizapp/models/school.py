@@ -47,7 +47,7 @@ class School(db.Model):
     retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    classes: Mapped[list["SchoolClass"]] = relationship(back_populates="school", order_by="SchoolClass.year_group")
+    classes: Mapped[list[SchoolClass]] = relationship(back_populates="school", order_by="SchoolClass.year_group")
 
     def __repr__(self) -> str:
         return f"<School {self.slug}>"

@@ -30,7 +30,7 @@ class AuthSession(db.Model):
 
     user: Mapped[User | None] = relationship()
     pupil: Mapped[Pupil | None] = relationship()
-    class_signin: Mapped["ClassSignIn | None"] = relationship()
+    class_signin: Mapped[ClassSignIn | None] = relationship()
 
 
 class ClassSignIn(db.Model):

@@ -15,7 +15,7 @@ from ..extensions import db, limiter
 from ..models import PARENT
 from ..services import accounts, parent_links, sessions, throttle
 from ..services.passwords import password_problem
-from .views import bp, public
+from . import bp, public
 
 CODE_FIELD = StringField("The code on the letter from school", description="For example K7QM-4TXA. Capitals and spaces do not matter.",
                          validators=[DataRequired(message="Type the code from the letter."), Length(max=40)])

@@ -14,7 +14,7 @@ so it uses the session as any page does.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -22,12 +22,8 @@ from ..content import get_content
 from ..extensions import csrf
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, progress, sessions
-
-bp = Blueprint("pupil_api", __name__)
-# No rate limit here: each request needs a valid signed answer token, stores
-# at most one row per client id, and a class answering at once must never
-# wait for a round trip to the limiter's store.
+from ..services import answer_token, answers, sessions
+from . import api_bp as bp
 
 MAX_FIELDS = 64
 MAX_VALUE = 200
@@ -89,7 +85,7 @@ def _resolve(data: dict, check_pupil: bool = True):
     if token is None:
         raise BadAnswer(STALE_PAGE, 403)
     if check_pupil:
-        pupil = progress.answerer(token)
+        pupil = answers.answerer(token)
         if pupil is None:
             raise BadAnswer(STALE_PAGE, 403)
     content = get_content()
@@ -105,14 +101,14 @@ def _resolve(data: dict, check_pupil: bool = True):
 def _not_stored(token) -> BadAnswer:
     """Why the INSERT stored nothing: the pupil left the school (or was
     archived), or moved out of the module's age band."""
-    if progress.answerer(token) is None:
+    if answers.answerer(token) is None:
         return BadAnswer(STALE_PAGE, 403)
     return BadAnswer("We could not find that question.", 404)
 
 
 def _client_id(data: dict) -> str:
     client_id = str(data.get("client_id", ""))
-    if not (8 <= len(client_id) <= progress.MAX_CLIENT_ID) or not client_id.replace("-", "").isalnum():
+    if not (8 <= len(client_id) <= answers.MAX_CLIENT_ID) or not client_id.replace("-", "").isalnum():
         raise BadAnswer("That answer could not be read.")
     return client_id
 
@@ -129,7 +125,7 @@ def _grade(question, fields: MultiDict):
     try:
         answer = qt.parse(question, fields)
     except AnswerError as exc:
-        if question.type == "chat_scenario" and not request.is_json:
+        if qt.walks and not request.is_json:
             path = [p for p in (fields.get("path") or "").split(",") if p] + fields.getlist("choice")[:1]
             try:
                 if qt.walk(question, path).ending is None:
@@ -149,7 +145,7 @@ def answer():
         client_id = _client_id(data)
         grade = _grade(question, _fields(data.get("fields", {})))
         source = "lesson" if data.get("source") == "lesson" else "quiz"
-        recorded = progress.record_answer(token, module, question, source, grade.record, grade.correct, grade.score,
+        recorded = answers.record_answer(token, module, question, source, grade.record, grade.correct, grade.score,
                                           client_id)
         if recorded is None:
             raise _not_stored(token)
@@ -198,12 +194,13 @@ def chat():
     try:
         data = _payload()
         _, _, question = _resolve(data)
-        if question.type != "chat_scenario":
+        qt = get_type(question.type)
+        if not qt.walks:
             raise BadAnswer("We could not find that question.", 404)
         path = data.get("path", [])
         if not isinstance(path, list) or len(path) > 20 or not all(isinstance(p, str) for p in path):
             raise BadAnswer("That answer could not be read.")
-        state = get_type("chat_scenario").walk(question, path)
+        state = qt.walk(question, path)
     except AnswerError as exc:
         return jsonify({"error": str(exc)}), 400
     except BadAnswer as exc:

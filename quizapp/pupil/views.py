@@ -6,30 +6,18 @@ import uuid
 import zlib
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..access import guard, is_pupil
 from ..content import Module, get_content
 from ..extensions import db
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, certificate, concerns, progress
+from ..services import answer_token, assignments, concerns, positions
+from ..services.render import certificate
+from . import bp
 from .forms import SettingsForm, WorriedForm
-
-bp = Blueprint("pupil", __name__)
-guard(bp, is_pupil, signin_endpoint="auth.tablet")
-
-# Pages that show whether a module is started or done.
-SHOWS_PROGRESS = {"pupil.home", "pupil.module", "pupil.done", "pupil.certificate_png"}
-
-
-@bp.before_request
-def _count_new_answers():
-    """The pupil's own new answers (only theirs: a pupil's page never waits for the class)."""
-    if request.endpoint in SHOWS_PROGRESS:
-        progress.catch_up_for(current_user)
 
 
 def pupil_band() -> str:
@@ -55,14 +43,14 @@ def home():
         "pupil/home.html",
         assigned=[(by_id[a.module_id], a.due_on) for a in set_for_me],
         others=[m for m in band_modules if m.id not in assigned_ids],
-        statuses=progress.statuses(current_user),
+        statuses=positions.statuses(current_user),
     )
 
 
 @bp.get("/modules/<module_id>")
 def module(module_id: str):
     mod = module_or_404(module_id)
-    row = progress.get_progress(current_user, mod)
+    row = positions.get_progress(current_user, mod)
     return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm())
 
 
@@ -93,7 +81,7 @@ def lesson_next(module_id: str, number: int):
     mod = module_or_404(module_id)
     _step_or_404(mod, number)
     if FlaskForm().validate_on_submit():
-        progress.save_lesson_position(current_user, mod, number + 1)
+        positions.save_lesson_position(current_user, mod, number + 1)
     if number >= len(mod.lesson.steps):
         return redirect(url_for("pupil.quiz", module_id=mod.id, number=1))
     return redirect(url_for("pupil.lesson", module_id=mod.id, number=number + 1))
@@ -123,7 +111,7 @@ def quiz_next(module_id: str, number: int):
     mod = module_or_404(module_id)
     _question_or_404(mod, number)
     if FlaskForm().validate_on_submit():
-        row = progress.save_quiz_position(current_user, mod, number + 1)
+        row = positions.save_quiz_position(current_user, mod, number + 1)
         if number >= len(mod.bank.questions):
             if row.completed_at is not None:
                 return redirect(url_for("pupil.done", module_id=mod.id))
@@ -142,7 +130,7 @@ def question_context(mod: Module, question, source: str) -> dict:
     seed = zlib.crc32(f"{current_user.id}:{question.id}".encode())  # the same order on every reload
     qt = get_type(question.type)
     view = None
-    if question.type == "chat_scenario" and request.args.get("path"):
+    if qt.walks and request.args.get("path"):
         try:
             view = qt.view(question, seed, request.args["path"][:1000].split(","))
         except AnswerError:
@@ -150,6 +138,7 @@ def question_context(mod: Module, question, source: str) -> dict:
     return {
         "q": question,
         "view": view or qt.view(question, seed),
+        "question_type": qt,
         "client_id": uuid.uuid4().hex,
         "answer_token": answer_token.make(current_user.id, current_user.school_id, current_user.answer_key),
         "source": source,
@@ -162,7 +151,7 @@ def question_context(mod: Module, question, source: str) -> dict:
 @bp.get("/modules/<module_id>/done")
 def done(module_id: str):
     mod = module_or_404(module_id)
-    row = progress.get_progress(current_user, mod)
+    row = positions.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         return redirect(url_for("pupil.module", module_id=mod.id))
     return render_template("pupil/done.html", module=mod, progress=row)
@@ -171,13 +160,11 @@ def done(module_id: str):
 @bp.get("/modules/<module_id>/certificate.png")
 def certificate_png(module_id: str):
     mod = module_or_404(module_id)
-    row = progress.get_progress(current_user, mod)
+    row = positions.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         abort(404)
-    png = certificate.render(
-        current_user.first_name, mod.topic.pupil_title, [o.text for o in mod.outline.outcomes], row.completed_at.date()
-    )
-    return png, 200, {"Content-Type": "image/png", "Content-Disposition": f'inline; filename="certificate-{mod.id}.png"'}
+    png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at)
+    return png, 200, headers
 
 
 # ---------------------------------------------------------------- settings

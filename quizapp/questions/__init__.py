@@ -5,10 +5,24 @@
     answer = qt.parse(question, form)   # a normalised dict, or AnswerError
     grade = qt.check(question, answer)  # a Grade: correct, score, summary, lines, record
 
-Adding a type: write its class (a module here), add it to _TYPES, and add
-templates/pupil/questions/<type>.html.
+    keys = qt.misconceptions(question, response)   # wrong parts worth tallying
+    words = qt.describe_misconception(question, key) # one key, for the teacher
+
+Adding a type takes four things, and nothing outside this package, the
+content schema and the content files names a type:
+1. its content model in quizapp/content/schema.py (a `type: Literal[...]`
+   member of the `Question` union);
+2. its class here (a module), added to _TYPES: view, parse, check,
+   misconceptions (and describe_misconception if it has any), and the flags
+   `script_hook` (required), `walks`, `private_response`;
+3. its template, `qt.template` (templates/pupil/questions/<type>.html);
+4. if `script_hook` is set, the enhancement in static/js/questions.js that
+   starts on `[<script_hook>]`.
+tests/test_question_types.py checks all four for every type in the schema.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from .app_action import AppActionType
 from .base import AnswerError, FeedbackLine, Grade, QuestionType
@@ -41,4 +55,15 @@ def get_type(name: str) -> QuestionType:
     return REGISTRY[name]
 
 
-__all__ = ["REGISTRY", "AnswerError", "ChatState", "FeedbackLine", "Grade", "QuestionType", "get_type"]
+def misconception_keys(question: Any, response: Any) -> list[str]:
+    """The parts of a stored wrong answer worth counting as a shared
+    misconception (none for a question that is gone or a response that is
+    not a dict)."""
+    if question is None or not isinstance(response, dict):
+        return []
+    return get_type(question.type).misconceptions(question, response)
+
+
+__all__ = [
+    "REGISTRY", "AnswerError", "ChatState", "FeedbackLine", "Grade", "QuestionType", "get_type", "misconception_keys",
+]

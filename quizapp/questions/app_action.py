@@ -28,6 +28,7 @@ def _profile_view(profile) -> dict | None:
 
 class AppActionType(QuestionType):
     name = "app_action"
+    script_hook = None  # plain radio buttons styled as the app's controls
 
     def view(self, question, seed: int) -> dict:
         # Choices keep the content's order: "On / Off" and "Accept / Decline"
@@ -65,3 +66,16 @@ class AppActionType(QuestionType):
             lines=lines,
             record={"tasks": dict(chosen)},
         )
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        """item:<task id>=<choice id> for every task done the unsafe way."""
+        placed = response.get("items") or response.get("tasks") or {}
+        tasks = {t.id: t for t in question.tasks}
+        return [f"item:{k}={v}" for k, v in sorted(placed.items()) if k not in tasks or tasks[k].correct != v]
+
+    def describe_misconception(self, question, key: str) -> str:
+        rest = key.partition(":")[2]
+        task_id, _, value = rest.partition("=")
+        task = next((t for t in question.tasks if t.id == task_id), None)
+        choice = next((c for c in task.choices if c.id == value), None) if task else None
+        return f'{task.label}: chose "{choice.label}"' if task and choice else rest

@@ -9,9 +9,9 @@ KeyError or ValueError escape.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -153,9 +153,32 @@ def per_id(form: MultiDict, prefix: str, ids: Sequence[str], missing: str) -> di
 
 
 class QuestionType:
-    """One instance per type. Subclasses fill in view, parse and check."""
+    """One instance per type. Subclasses fill in view, parse and check, and
+    say what else the app needs to know about them (so nothing outside this
+    package names a type):
+
+    - `script_hook`: the data attribute on the type's template that
+      static/js/questions.js enhances (None: plain HTML is enough);
+    - `walks`: the answer is built step by step (a branching chat), so a
+      no-JavaScript page moves on one choice at a time;
+    - `private_response`: the response is kept out of the browser's stored
+      queue and never shown back to staff (a typed password);
+    - `draws_picture`: the type's template shows the question's picture
+      itself (a hotspot), so the page does not show it above;
+    - `misconceptions` and `describe_misconception`: which parts of a wrong
+      answer count as a shared misconception, and that key in words.
+    """
 
     name: str = ""
+    script_hook: str | None  # every type says, even when it is None
+    walks: bool = False
+    private_response: bool = False
+    draws_picture: bool = False
+
+    @property
+    def template(self) -> str:
+        """The Jinja template that shows this type (templates/<this path>)."""
+        return f"pupil/questions/{self.name}.html"
 
     def view(self, question: Any, seed: int) -> dict:
         raise NotImplementedError
@@ -165,6 +188,14 @@ class QuestionType:
 
     def check(self, question: Any, answer: dict) -> Grade:
         raise NotImplementedError
+
+    def misconceptions(self, question: Any, response: dict) -> list[str]:
+        """The parts of a wrong answer worth counting as a shared misconception."""
+        raise NotImplementedError
+
+    def describe_misconception(self, question: Any, key: str) -> str:
+        """A misconception key, in words a teacher can read out in class."""
+        return key.partition(":")[2]
 
     def _form(self, form: Any) -> MultiDict:
         return as_multidict(form)

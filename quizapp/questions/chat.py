@@ -8,8 +8,9 @@ re-renders the page with view(question, seed, path) when there is no script.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from .base import (
     NOT_THIS_QUESTION,
@@ -69,6 +70,8 @@ def _offered(question, node) -> list[dict]:
 
 class ChatScenarioType(QuestionType):
     name = "chat_scenario"
+    script_hook = "data-chat"
+    walks = True
 
     def walk(self, question, path: list[str]) -> ChatState:
         node, taken, messages = _trail(question, path)
@@ -115,3 +118,15 @@ class ChatScenarioType(QuestionType):
             lines=lines,
             record={"path": [c.id for c in taken]},
         )
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        """Only the first reply: later ones depend on where it led."""
+        return [f"choice:{c}" for c in response.get("path", [])[:1]]
+
+    def describe_misconception(self, question, key: str) -> str:
+        rest = key.partition(":")[2]
+        for node in question.nodes:
+            for choice in node.choices:
+                if choice.id == rest:
+                    return f'First replied "{choice.text}"'
+        return rest

@@ -21,8 +21,18 @@ def _options_view(question, seed: int) -> dict:
     return {"options": [{"id": o.id, "text": o.text, "picture": picture_dict(o.picture)} for o in options]}
 
 
+def _describe_option(question, key: str) -> str:
+    """option:<id> (chose a wrong one) or missed:<id> (left a right one out)."""
+    kind, _, rest = key.partition(":")
+    option = next((o for o in question.options if o.id == rest), None)
+    if option is None:
+        return rest
+    return f'Chose "{option.text}"' if kind == "option" else f'Missed "{option.text}"'
+
+
 class SingleChoiceType(QuestionType):
     name = "single_choice"
+    script_hook = None  # radio buttons and tick boxes need no script
 
     def view(self, question, seed: int) -> dict:
         return _options_view(question, seed)
@@ -43,9 +53,16 @@ class SingleChoiceType(QuestionType):
             record={"choice": option.id},
         )
 
+    def misconceptions(self, question, response: dict) -> list[str]:
+        return [f"option:{response.get('choice')}"]
+
+    def describe_misconception(self, question, key: str) -> str:
+        return _describe_option(question, key)
+
 
 class MultipleChoiceType(QuestionType):
     name = "multiple_choice"
+    script_hook = None  # radio buttons and tick boxes need no script
 
     def view(self, question, seed: int) -> dict:
         return _options_view(question, seed)
@@ -72,4 +89,12 @@ class MultipleChoiceType(QuestionType):
             lines=lines,
             record={"choices": list(answer["choices"])},
         )
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        correct = {o.id for o in question.options if o.correct}
+        chosen = set(response.get("choices", response.get("choice", [])) or [])
+        return [f"option:{o}" for o in sorted(chosen - correct)] + [f"missed:{o}" for o in sorted(correct - chosen)]
+
+    def describe_misconception(self, question, key: str) -> str:
+        return _describe_option(question, key)
 

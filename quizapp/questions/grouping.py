@@ -30,6 +30,20 @@ def _placement_grade(items, placed: dict[str, str], right_place) -> Grade:
     )
 
 
+def _misplaced(items, response: dict, placed_right) -> list[str]:
+    """item:<id>=<place> for every item put in the wrong place."""
+    placed = response.get("items") or {}
+    by_id = {item.id: item for item in items}
+    return [f"item:{k}={v}" for k, v in sorted(placed.items()) if k not in by_id or not placed_right(by_id[k], v)]
+
+
+def _describe_placing(items, key: str, place_label) -> str:
+    rest = key.partition(":")[2]
+    item_id, _, value = rest.partition("=")
+    item = next((i for i in items if i.id == item_id), None)
+    return f'Put "{item.text}" under "{place_label(value)}"' if item else rest
+
+
 def _parse_places(form, items, places: list[str]) -> dict:
     placed = per_id(form, "item-", [i.id for i in items], EVERY_ITEM)
     if any(place not in places for place in placed.values()):
@@ -39,6 +53,7 @@ def _parse_places(form, items, places: list[str]) -> dict:
 
 class SafeOrNotType(QuestionType):
     name = "safe_or_not"
+    script_hook = "data-place"
     SIDES = ("safe", "unsafe")
 
     def view(self, question, seed: int) -> dict:
@@ -54,11 +69,24 @@ class SafeOrNotType(QuestionType):
         return _parse_places(self._form(form), question.items, list(self.SIDES))
 
     def check(self, question, answer: dict) -> Grade:
-        return _placement_grade(question.items, answer["items"], lambda i: "safe" if i.safe else "unsafe")
+        return _placement_grade(question.items, answer["items"], _safe_side)
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        return _misplaced(question.items, response, lambda item, side: (side == "safe") == item.safe)
+
+    def describe_misconception(self, question, key: str) -> str:
+        return _describe_placing(
+            question.items, key, lambda side: question.safe_label if side == "safe" else question.unsafe_label
+        )
+
+
+def _safe_side(item) -> str:
+    return "safe" if item.safe else "unsafe"
 
 
 class SortGroupsType(QuestionType):
     name = "sort_groups"
+    script_hook = "data-place"
 
     def view(self, question, seed: int) -> dict:
         return {
@@ -71,6 +99,13 @@ class SortGroupsType(QuestionType):
 
     def check(self, question, answer: dict) -> Grade:
         return _placement_grade(question.items, answer["items"], lambda i: i.group)
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        return _misplaced(question.items, response, lambda item, group: item.group == group)
+
+    def describe_misconception(self, question, key: str) -> str:
+        labels = {g.id: g.label for g in question.groups}
+        return _describe_placing(question.items, key, lambda group: labels.get(group, group))
 
 
 class AgeMatchType(SortGroupsType):

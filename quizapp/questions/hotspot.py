@@ -61,6 +61,8 @@ def _spot_view(spot, box) -> dict:
 
 class HotspotType(QuestionType):
     name = "hotspot"
+    script_hook = "data-hotspot"
+    draws_picture = True
 
     def view(self, question, seed: int) -> dict:
         box = viewbox(question)
@@ -88,3 +90,15 @@ class HotspotType(QuestionType):
             lines=lines,
             record={"spots": list(answer["spots"])},
         )
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        clues = {s.id for s in question.spots if s.clue}
+        tapped = set(response.get("spots", []))
+        return [f"spot:{s}" for s in sorted(tapped - clues)] + [f"missedspot:{s}" for s in sorted(clues - tapped)]
+
+    def describe_misconception(self, question, key: str) -> str:
+        kind, _, rest = key.partition(":")
+        spot = next((s for s in question.spots if s.id == rest), None)
+        if spot is None:
+            return rest
+        return f'Tapped "{spot.label}"' if kind == "spot" else f'Missed "{spot.label}"'

@@ -9,6 +9,7 @@ EVERY_STEP = "Please give every step a number first."
 
 class OrderStepsType(QuestionType):
     name = "order_steps"
+    script_hook = "data-order"
 
     def view(self, question, seed: int) -> dict:
         steps = shuffled(question.steps, seed, avoid_original=True)
@@ -37,6 +38,9 @@ class OrderStepsType(QuestionType):
             lines=lines,
             record={"order": list(order)},
         )
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        return []  # a wrong order is many small slips, not one shared idea
 
 
 def _position(value: str, n: int) -> int:

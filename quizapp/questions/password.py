@@ -93,6 +93,8 @@ def _checks(question, answer: dict) -> list[tuple[str, bool, str]]:
 
 class PasswordBuilderType(QuestionType):
     name = "password_builder"
+    script_hook = "data-password"
+    private_response = True  # the pupil's own typed words: never shown back
 
     def view(self, question, seed: int) -> dict:
         tiles = [{"id": str(n), "text": text} for n, text in enumerate(question.tiles)]
@@ -122,6 +124,9 @@ class PasswordBuilderType(QuestionType):
         if text and not question.allow_typing:
             raise AnswerError("This one is just for tapping the word tiles.")
         return text
+
+    def misconceptions(self, question, response: dict) -> list[str]:
+        return []  # the pupil's own words: never counted or shown
 
     def check(self, question, answer: dict) -> Grade:
         checks = _checks(question, answer)

@@ -7,11 +7,13 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from .. import oplog
 from ..extensions import db
-from ..models import PARENT, PLATFORM_ADMIN, STAFF, School, User, now_utc
+from ..models import PARENT, PLATFORM_ADMIN, STAFF, AuthSession, Pupil, School, User, now_utc
 from . import throttle
 from .names import BadName, clean_name, same_name_taken
 from .passwords import burn_time, hash_password, verify_password
+from .sessions import token_hash
 
 
 class AccountError(ValueError):
@@ -135,6 +137,27 @@ def create_school(name: str, slug: str) -> School:
     return school
 
 
+def create_school_with_admin(name: str, slug: str, admin_email: str, admin_password: str, admin_name: str) -> School:
+    """A new school and its first school admin, together or not at all
+    (AccountError says why not)."""
+    try:
+        school = create_school(name, slug)
+        db.session.flush()
+        create_user(admin_email, admin_password, admin_name, STAFF, school, school_admin=True)
+        db.session.commit()
+    except AccountError:
+        db.session.rollback()
+        raise
+    return school
+
+
+def schools_with_pupils() -> list[tuple[School, int]]:
+    """Every school of the deployment, by name, with how many pupils it has."""
+    return [(school, pupils) for school, pupils in db.session.execute(
+        select(School, func.count(Pupil.id)).outerjoin(Pupil, Pupil.school_id == School.id).group_by(School.id).order_by(School.name)
+    ).all()]
+
+
 def school_staff(school_id: int) -> list[User]:
     """Every staff account of a school, in name order (active or not)."""
     return list(db.session.execute(
@@ -160,12 +183,12 @@ def set_staff_active(admin: User, staff: User, active: bool) -> None:
             )).scalar_one()
             if admins <= 1:
                 raise AccountError("This is the school's only school admin: make someone else a school admin first.")
-        from ..models import AuthSession
 
         db.session.execute(update(AuthSession).where(AuthSession.user_id == staff.id, AuthSession.ended_at.is_(None))
                            .values(ended_at=now_utc()))
     staff.active = active
     db.session.commit()
+    oplog.record("staff_account_on" if active else "staff_account_off", admin, staff.school_id, staff=staff.id)
 
 
 def change_password(user: User, current: str, new: str, keep_token: str | None) -> bool:
@@ -183,9 +206,6 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
 
 def reset_password(user: User, new: str, keep_token: str | None = None) -> None:
     """Set a new password, unlock the account and end every session but the one kept."""
-    from ..models import AuthSession
-    from .sessions import token_hash
-
     user.password_hash = hash_password(new)
     user.failed_logins = 0
     user.locked_until = None

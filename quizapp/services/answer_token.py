@@ -17,7 +17,7 @@ answers queued on a tablet before the upgrade are not lost.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -27,7 +27,7 @@ MAX_AGE_SECONDS = 12 * 3600  # a school day and then some
 
 
 NO_KEY = ""  # what an old token's missing key is checked as: no pupil has it
-NOT_OLD = datetime(2000, 1, 1, tzinfo=timezone.utc)
+NOT_OLD = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

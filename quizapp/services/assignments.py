@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..models import Assignment, Pupil
+from ..models import Assignment, ModuleProgress, Pupil, year_group_label
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,6 @@ class Target:
 def targets_for(user, classes) -> list[tuple[str, Target, int]]:
     """(label, target, year group) choices a member of staff may assign to:
     each class they can see, and the year groups of those classes."""
-    from ..models import year_group_label
-
     choices: list[tuple[str, Target, int]] = []
     for year in sorted({c.year_group for c in classes}):
         choices.append((f"{year_group_label(year)}: every class", Target(year_group=year), year))
@@ -115,10 +113,6 @@ class Completion:
 
 def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
     """Pupils finished / pupils set, per assignment, in two queries however many there are."""
-    from sqlalchemy import func
-
-    from ..models import ModuleProgress
-
     sizes = db.session.execute(
         select(Pupil.class_id, Pupil.year_group, func.count(Pupil.id))
         .where(Pupil.school_id == school_id, Pupil.archived_at.is_(None))
@@ -134,10 +128,16 @@ def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
     ).all() if module_ids else []
     out: dict[int, Completion] = {}
     for row in rows:
-        def matches(class_id, year_group):
+        def matches(class_id, year_group, row=row):
             return class_id == row.class_id if row.class_id is not None else year_group == row.year_group
 
         pupils = sum(n for class_id, year, n in sizes if matches(class_id, year))
         done = sum(n for module_id, class_id, year, n in finished if module_id == row.module_id and matches(class_id, year))
         out[row.id] = Completion(pupils, done)
     return out
+
+
+def remove(assignment: Assignment) -> None:
+    """Take an assignment away; pupils keep anything they have already done."""
+    db.session.delete(assignment)
+    db.session.commit()

@@ -7,12 +7,10 @@ shares it (and then sees the category and status, not the DSL's notes).
 """
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import abort
 from sqlalchemy import func, select
 
+from ..downloads import csv_text
 from ..extensions import db
 from ..models import CLOSED, IN_PROGRESS, NEW, Concern, ConcernAudit, ConcernNote, Pupil, User, now_utc, teacher_classes
 from ..models.concern import CATEGORIES, TALK_TO
@@ -120,22 +118,21 @@ CSV_COLUMNS = ["id", "raised_at", "pupil", "class", "category", "pupil_words", "
 
 
 def export_csv(dsl: User) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    """Every concern of the DSL's school as CSV (each cell formula-guarded)."""
     concerns = queue(dsl)
     notes = _notes_by_concern([c.id for c in concerns])
+    rows = []
     for c in concerns:
-        writer.writerow([
-            c.id, c.created_at.isoformat(timespec="minutes"), _safe_cell(c.pupil_name), _safe_cell(c.class_name), c.category_label,
-            _safe_cell(c.words), c.talk_to_label, c.status_label, _safe_cell(c.action_taken), _safe_cell(c.close_reason),
+        rows.append([
+            c.id, c.created_at.isoformat(timespec="minutes"), c.pupil_name, c.class_name, c.category_label,
+            c.words, c.talk_to_label, c.status_label, c.action_taken, c.close_reason,
             c.closed_at.isoformat(timespec="minutes") if c.closed_at else "",
-            _safe_cell(" | ".join(f"{n.created_at:%Y-%m-%d %H:%M} {n.author_name}: {n.body}" for n in notes.get(c.id, []))),
+            " | ".join(f"{n.created_at:%Y-%m-%d %H:%M} {n.author_name}: {n.body}" for n in notes.get(c.id, [])),
             "yes" if c.pupil_erased else "no",
         ])
         audit(c, dsl, "exported")
     db.session.commit()
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def _notes_by_concern(ids: list[int]) -> dict[int, list[ConcernNote]]:
@@ -146,6 +143,8 @@ def _notes_by_concern(ids: list[int]) -> dict[int, list[ConcernNote]]:
     return grouped
 
 
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet treating pupil-typed text as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def audit_trail(concern: Concern) -> list[ConcernAudit]:
+    """Who looked at or changed a concern, and when, oldest first."""
+    return list(db.session.execute(
+        select(ConcernAudit).where(ConcernAudit.concern_id == concern.id).order_by(ConcernAudit.at)
+    ).scalars())

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, func, select
 
-from ..content import Content
+from ..content import Content, module_id
 from ..extensions import db
-from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
+from ..models import MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally, band_for_year_group
+from ..questions import get_type
 
 # Levels, in order. The rule is shown to teachers on the grid page.
 NOT_STARTED, EMERGING, DEVELOPING, SECURE = "not_started", "emerging", "developing", "secure"
@@ -29,15 +30,25 @@ LEVEL_RULE = (
 )
 
 
+def _mastery_rule(right, tried) -> tuple:
+    """LEVEL_RULE, written once: (condition, level) pairs, first match wins,
+    else EMERGING. It is plain arithmetic and comparison, so `right` and
+    `tried` may be numbers (level_for) or SQL columns (level_sql)."""
+    return (
+        ((right * 5 >= tried * 4) & (tried >= 2), SECURE),  # at least 80%, over two or more
+        (right * 2 >= tried, DEVELOPING),  # at least 50%
+    )
+
+
 def level_for(right: int, tried: int) -> str:
     if tried == 0:
         return NOT_STARTED
-    share = right / tried
-    if share >= 0.8 and tried >= 2:
-        return SECURE
-    if share >= 0.5:
-        return DEVELOPING
-    return EMERGING
+    return next((level for matches, level in _mastery_rule(right, tried) if matches), EMERGING)
+
+
+def level_sql(right, tried):
+    """The same rule as a SQL CASE, for rows where tried > 0."""
+    return case(*_mastery_rule(right, tried), else_=EMERGING)
 
 
 def pupils_query(school_id: int, class_id: int | None = None, year_group: int | None = None) -> Select:
@@ -94,11 +105,7 @@ def level_counts(content: Content, band: str, school_id: int, class_id: int | No
     pupils = db.session.execute(select(func.count()).select_from(scope.subquery())).scalar_one()
     outcomes = [o for m in content.modules_for_band(band) for o in m.outline.outcomes]
     tried, right = OutcomeTally.tried, OutcomeTally.right_first_time
-    level = case(
-        ((right * 5 >= tried * 4) & (tried >= 2), SECURE),
-        (right * 2 >= tried, DEVELOPING),
-        else_=EMERGING,
-    )
+    level = level_sql(right, tried)
     counts: dict[str, Counter] = {o.id: Counter() for o in outcomes}
     for outcome_id, lvl, n in db.session.execute(
         select(OutcomeTally.outcome_id, level, func.count())
@@ -109,19 +116,6 @@ def level_counts(content: Content, band: str, school_id: int, class_id: int | No
     for outcome in outcomes:
         counts[outcome.id][NOT_STARTED] = pupils - sum(counts[outcome.id].values())
     return outcomes, counts, pupils
-
-
-def _question_outcomes(content: Content, band: str) -> dict[str, tuple[str, ...]]:
-    return {
-        qid: tuple(q.outcomes)
-        for qid, q in content.questions.items()
-        if content.modules[content.question_module[qid]].band == band
-    }
-
-
-def _as_int(column):
-    """SUM over a boolean, the same on SQLite and PostgreSQL."""
-    return case((column.is_(True), 1), else_=0)
 
 
 # ---------------------------------------------------- question analysis
@@ -158,7 +152,7 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
             .where(*where).group_by(QuestionTally.question_id)
         ).all()
     }
-    # The tallies are counted per class (services/progress.catch_up), so these queries read
+    # The tallies are counted per class (services/counting.catch_up), so these queries read
     # one row per class and question (or wrong answer), not one per pupil.
     wrong_where = [MisconceptionTally.school_id == school_id]
     if class_id is not None:
@@ -183,72 +177,9 @@ def question_analysis(content: Content, band: str, school_id: int, class_id: int
     return stats
 
 
-def wrong_keys(question, response) -> list[str]:
-    """The parts of a wrong answer worth counting as a shared misconception."""
-    if question is None or not isinstance(response, dict):
-        return []
-    kind = question.type
-    if kind == "single_choice":
-        return [f"option:{response.get('choice')}"]
-    if kind in ("multiple_choice",):
-        correct = {o.id for o in question.options if o.correct}
-        chosen = set(response.get("choices", response.get("choice", [])) or [])
-        return [f"option:{o}" for o in sorted(chosen - correct)] + [f"missed:{o}" for o in sorted(correct - chosen)]
-    if kind in ("safe_or_not", "sort_groups", "age_match", "app_action"):
-        placed = response.get("items") or response.get("tasks") or {}
-        return [f"item:{k}={v}" for k, v in sorted(placed.items()) if not _placed_right(question, k, v)]
-    if kind == "hotspot":
-        clues = {s.id for s in question.spots if s.clue}
-        tapped = set(response.get("spots", []))
-        return [f"spot:{s}" for s in sorted(tapped - clues)] + [f"missedspot:{s}" for s in sorted(clues - tapped)]
-    if kind == "chat_scenario":
-        return [f"choice:{c}" for c in response.get("path", [])[:1]]
-    return []
-
-
-def _placed_right(question, key: str, value) -> bool:
-    if question.type == "safe_or_not":
-        item = next((i for i in question.items if i.id == key), None)
-        return item is not None and (value == "safe") == item.safe
-    if question.type in ("sort_groups", "age_match"):
-        item = next((i for i in question.items if i.id == key), None)
-        return item is not None and item.group == value
-    if question.type == "app_action":
-        task = next((t for t in question.tasks if t.id == key), None)
-        return task is not None and task.correct == value
-    return True
-
-
 def _describe_wrong(question, key: str) -> str:
     """A misconception key, in words a teacher can read out in class."""
-    kind, _, rest = key.partition(":")
-    if kind == "option":
-        option = next((o for o in question.options if o.id == rest), None)
-        return f'Chose "{option.text}"' if option else rest
-    if kind == "missed":
-        option = next((o for o in question.options if o.id == rest), None)
-        return f'Missed "{option.text}"' if option else rest
-    if kind == "item":
-        item_id, _, value = rest.partition("=")
-        if question.type == "app_action":
-            task = next((t for t in question.tasks if t.id == item_id), None)
-            choice = next((c for c in task.choices if c.id == value), None) if task else None
-            return f'{task.label}: chose "{choice.label}"' if task and choice else rest
-        item = next((i for i in question.items if i.id == item_id), None)
-        if question.type == "safe_or_not":
-            label = question.safe_label if value == "safe" else question.unsafe_label
-        else:
-            label = next((g.label for g in question.groups if g.id == value), value)
-        return f'Put "{item.text}" under "{label}"' if item else rest
-    if kind in ("spot", "missedspot"):
-        spot = next((s for s in question.spots if s.id == rest), None)
-        return (f'Tapped "{spot.label}"' if kind == "spot" else f'Missed "{spot.label}"') if spot else rest
-    if kind == "choice":
-        for node in question.nodes:
-            for choice in node.choices:
-                if choice.id == rest:
-                    return f'First replied "{choice.text}"'
-    return rest
+    return get_type(question.type).describe_misconception(question, key)
 
 
 # ------------------------------------------------------------ coverage
@@ -272,8 +203,6 @@ def coverage(content: Content, school_id: int, year_group: int | None = None) ->
     a strand when they finished a module with an outcome in that strand.
     Two queries: pupils per year group, and finished modules per year group.
     """
-    from ..models import band_for_year_group
-
     scope = pupils_query(school_id, year_group=year_group)
     per_year = dict(db.session.execute(
         select(Pupil.year_group, func.count(Pupil.id)).where(Pupil.id.in_(scope)).group_by(Pupil.year_group)
@@ -288,7 +217,7 @@ def coverage(content: Content, school_id: int, year_group: int | None = None) ->
     total_pupils = sum(per_year.values())
     topics = []
     for topic in content.topics:
-        done = sum(done_by.get((year, f"{topic.id}-{band_for_year_group(year)}"), 0) for year in per_year)
+        done = sum(done_by.get((year, module_id(topic.id, band_for_year_group(year))), 0) for year in per_year)
         topics.append(CoverageRow(topic.title, total_pupils, done))
     strands: dict[str, CoverageRow] = {}
     for module in content.modules.values():

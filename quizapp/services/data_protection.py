@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from .. import oplog
 from ..extensions import db
 from ..models import (
     Answer,
@@ -99,9 +100,10 @@ class Erased:
     concerns_kept: int
 
 
-def erase_pupil(pupil: Pupil) -> Erased:
-    """Remove the pupil's account and learning data in one transaction."""
-    pid = pupil.id
+def erase_pupil(pupil: Pupil, by=None) -> Erased:
+    """Remove the pupil's account and learning data in one transaction.
+    `by`: the school admin who asked, or a name such as "retention"."""
+    pid, school_id = pupil.id, pupil.school_id
     answers = db.session.execute(delete(Answer).where(Answer.pupil_id == pid)).rowcount
     db.session.execute(delete(ModuleProgress).where(ModuleProgress.pupil_id == pid))
     db.session.execute(delete(OutcomeTally).where(OutcomeTally.pupil_id == pid))
@@ -113,6 +115,7 @@ def erase_pupil(pupil: Pupil) -> Erased:
     ).rowcount
     db.session.execute(delete(Pupil).where(Pupil.id == pid))
     db.session.commit()
+    oplog.record("pupil_erased", by, school_id, pupil=pid, answers=answers, concerns_kept=kept)
     return Erased(pid, answers, kept)
 
 
@@ -136,11 +139,21 @@ def prune_sessions(now: datetime | None = None, dry_run: bool = False) -> int:
         return db.session.execute(select(func.count(AuthSession.id)).where(old)).scalar_one()
     pruned = db.session.execute(delete(AuthSession).where(old)).rowcount
     db.session.commit()
+    oplog.record("sessions_pruned", "retention", "all", rows=pruned)
     return pruned
 
 
 def apply_retention(now: datetime | None = None, dry_run: bool = False) -> list[Erased]:
     due = due_for_erasure(now)
     if dry_run:
-        return [Erased(p.id, 0, 0) for p in due]
-    return [erase_pupil(p) for p in due]
+        done = [Erased(p.id, 0, 0) for p in due]
+    else:
+        done = [erase_pupil(p, by="retention") for p in due]
+    oplog.record("retention_run", "retention", "all", dry_run=dry_run, pupils_erased=len(done))
+    return done
+
+
+def set_retention(school: School, months: int) -> None:
+    """How long the school keeps the learning data of pupils who have left."""
+    school.retention_months = months
+    db.session.commit()

@@ -7,7 +7,7 @@ seed-demo on a real deployment's database.
 from __future__ import annotations
 
 import random
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select
 

@@ -1,7 +1,7 @@
 """Linking parents and carers to their children with single-use codes.
 
 Staff issue one code per pupil and print it on a letter home
-(services/parent_letters.py). A parent signs up and types the code; that
+(services/render/letters.py). A parent signs up and types the code; that
 links their account to the child, and the code is spent. Staff can see every
 link of their school and remove any of them.
 
@@ -21,7 +21,7 @@ import hmac
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
@@ -90,7 +90,7 @@ def last_day(link_code: ParentLinkCode) -> date:
 def _expiry(now: datetime, days_valid: int) -> datetime:
     # Midnight UTC after the last day: never earlier than midnight in the UK
     # (an hour later in summer), so a code always works all of its printed last day.
-    return datetime.combine(now.date() + timedelta(days=days_valid + 1), time.min, tzinfo=timezone.utc)
+    return datetime.combine(now.date() + timedelta(days=days_valid + 1), time.min, tzinfo=UTC)
 
 
 def _fresh_codes(count: int) -> list[tuple[str, str]]:
@@ -130,7 +130,7 @@ def issue_codes(school: School, pupils: Iterable[Pupil], issued_by: User | None,
     now = now_utc()
     _revoke_unused([pupil.id for pupil in unique], now)
     issued = []
-    for pupil, (code, digest) in zip(unique, _fresh_codes(len(unique))):
+    for pupil, (code, digest) in zip(unique, _fresh_codes(len(unique)), strict=True):
         db.session.add(ParentLinkCode(school_id=school.id, pupil_id=pupil.id, code_hash=digest, created_at=now,
                                       expires_at=_expiry(now, days_valid), created_by_id=issued_by.id if issued_by else None))
         issued.append((pupil, format_code(code)))
@@ -167,15 +167,19 @@ def revoke_code(school_id: int, code_id: int) -> bool:
     return True
 
 
-def links_for_school(school_id: int) -> list[tuple[ParentLink, User, Pupil]]:
-    """Every parent linked to a pupil of this school, by pupil name."""
-    rows = db.session.execute(
+def links_for_school(school_id: int, class_ids=None) -> list[tuple[ParentLink, User, Pupil]]:
+    """Every parent linked to a pupil of this school (or of these classes:
+    ids or a subquery of them), by pupil name."""
+    query = (
         select(ParentLink, User, Pupil)
         .join(Pupil, ParentLink.pupil_id == Pupil.id)
         .join(User, ParentLink.parent_id == User.id)
         .where(Pupil.school_id == school_id)
         .order_by(Pupil.first_name, Pupil.last_initial, Pupil.id, User.name, User.id)
-    ).all()
+    )
+    if class_ids is not None:
+        query = query.where(Pupil.class_id.in_(class_ids))
+    rows = db.session.execute(query).all()
     return [(link, parent, pupil) for link, parent, pupil in rows]
 
 

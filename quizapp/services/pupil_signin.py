@@ -25,6 +25,7 @@ from datetime import timedelta
 from flask import current_app, g, request
 from sqlalchemy import select, update
 
+from .. import oplog
 from ..extensions import db
 from ..models import PIN_LENGTH, ClassSignIn, Pupil, SchoolClass, User, now_utc
 from . import throttle
@@ -231,7 +232,7 @@ def _lock(pupil: Pupil, nth: int) -> None:
         pin_locked_until=until, pin_locks=Pupil.pin_locks + 1, pin_last_locked_at=now))
 
 
-def reset_pin(pupil: Pupil) -> str:
+def reset_pin(pupil: Pupil, by=None) -> str:
     """Give a pupil a new picture PIN and unlock their picture sign-in."""
     pupil.pin = random_pin()
     pupil.pin_failures = 0
@@ -239,4 +240,5 @@ def reset_pin(pupil: Pupil) -> str:
     pupil.pin_locks = 0
     pupil.pin_last_locked_at = None
     db.session.commit()
+    oplog.record("pin_reset", by, pupil.school_id, pupil=pupil.id)
     return pupil.pin

@@ -6,41 +6,24 @@ server, always next to the table they summarise.
 """
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..content import get_content
-from ..downloads import attachment
-from ..extensions import db
-from ..models import YEAR_GROUPS, Answer, ModuleProgress, band_for_year_group, year_group_label
+from ..downloads import csv_response
+from ..models import YEAR_GROUPS, Answer, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
-from ..services import charts, dashboards
-from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
-from .views import bp
+from ..services import answers as stored_answers
+from ..services import dashboards, positions
+from ..services.render import charts
+from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_year_groups, year_group_or_404
+from . import bp
 
 LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": "#7fb2e5", "secure": "#1b7a3d"}
 
 
 def _wants_csv() -> bool:
     return request.args.get("format") == "csv"
-
-
-def csv_response(filename: str, header: list[str], rows) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
-
-
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # ------------------------------------------------------------------ grid
@@ -65,7 +48,7 @@ def class_progress(class_id: int):
 @bp.get("/years/<int:year_group>/progress")
 def year_progress(year_group: int):
     """A year group's outcomes: how many pupils are at each level (counted in the database)."""
-    _year_or_404(year_group)
+    year_group_or_404(current_user, year_group)
     band = band_for_year_group(year_group)
     outcomes, counts, pupils = dashboards.level_counts(get_content(), band, current_user.school_id, year_group=year_group)
     label = year_group_label(year_group)
@@ -77,15 +60,6 @@ def year_progress(year_group: int):
     return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
                            counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS,
                            levels=dashboards.LEVELS)
-
-
-def _year_or_404(year_group: int) -> None:
-    if year_group not in YEAR_GROUPS:
-        abort(404)
-    if not current_user.sees_whole_school:
-        classes = db.session.execute(visible_classes(current_user)).scalars().all()
-        if year_group not in {c.year_group for c in classes}:
-            abort(404)
 
 
 # ------------------------------------------------------------- questions
@@ -101,7 +75,7 @@ def class_questions(class_id: int):
 
 @bp.get("/years/<int:year_group>/questions")
 def year_questions(year_group: int):
-    _year_or_404(year_group)
+    year_group_or_404(current_user, year_group)
     band = band_for_year_group(year_group)
     stats = dashboards.question_analysis(get_content(), band, current_user.school_id, year_group=year_group)
     return _questions_page(stats, band, year_group_label(year_group), f"questions-{year_group_label(year_group)}.csv")
@@ -135,10 +109,8 @@ def pupil_page(pupil_id: int):
     content = get_content()
     band = band_for_year_group(pupil.year_group)
     grid = dashboards.outcome_grid(content, band, current_user.school_id, pupil.class_id)
-    progress = {p.module_id: p for p in db.session.execute(
-        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id)).scalars()}
-    answers = db.session.execute(
-        select(Answer).where(Answer.pupil_id == pupil.id).order_by(Answer.created_at.desc()).limit(200)).scalars().all()
+    progress = positions.progress_by_module(pupil)
+    answers = stored_answers.recent_answers(pupil, limit=200)
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
                             ["when", "module", "question", "first try", "right"],
@@ -151,10 +123,13 @@ def pupil_page(pupil_id: int):
 def _feedback_for(answer: Answer) -> list[str]:
     """The feedback the pupil saw for this answer, rebuilt from what they chose."""
     question = get_content().questions.get(answer.question_id)
-    if question is None or question.type == "password_builder" or not isinstance(answer.response, dict):
+    if question is None or not isinstance(answer.response, dict):
+        return []
+    qt = get_type(question.type)
+    if qt.private_response:
         return []
     try:
-        grade = get_type(question.type).check(question, answer.response)
+        grade = qt.check(question, answer.response)
     except (AnswerError, KeyError, TypeError, ValueError):
         return []
     return [line.text for line in grade.lines]
@@ -168,8 +143,8 @@ def coverage():
     year_group = request.args.get("year", type=int)
     if year_group is not None and year_group not in YEAR_GROUPS:
         abort(404)
-    if not current_user.sees_whole_school:
-        mine = {c.year_group for c in db.session.execute(visible_classes(current_user)).scalars()}
+    mine = visible_year_groups(current_user)
+    if mine is not None:
         if year_group is None and mine:
             year_group = min(mine)
         if year_group not in mine:

@@ -4,42 +4,25 @@ Teachers see their own classes; school admins and DSLs see the whole school.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 
-from ..access import guard, is_staff
-from ..content import get_content
-from ..extensions import db
+from ..content import get_content, module_id
 from ..formtools import choices
-from ..models import Assignment, Pupil, band_for_year_group
+from ..models import band_for_year_group
 from ..services import assignments as assign_service
-from ..services import concerns, progress
+from ..services import concerns, roster
 from ..services import pupil_signin as ps
-from ..services.scope import class_or_404, pupil_for_staff_or_404, visible_classes
+from ..services.scope import assignment_or_404, class_or_404, class_pupils, my_classes, pupil_for_staff_or_404
+from . import bp
 from .forms import AssignmentForm
-
-bp = Blueprint("teacher", __name__)
-guard(bp, is_staff)
-
-
-@bp.before_request
-def _count_new_answers():
-    """Dashboards, reports and exports read progress and tallies: count the school's new answers first."""
-    progress.catch_up_for(current_user)
 
 
 @bp.get("/")
 def home():
-    classes = db.session.execute(visible_classes(current_user)).scalars().all()
-    counts = dict(
-        db.session.execute(
-            select(Pupil.class_id, func.count(Pupil.id))
-            .where(Pupil.school_id == current_user.school_id, Pupil.archived_at.is_(None))
-            .group_by(Pupil.class_id)
-        ).all()
-    )
+    classes = my_classes(current_user)
+    counts = roster.class_sizes(current_user.school_id)
     open_signins = {c.id: ps.current_signin(c) for c in classes}
     shared = concerns.shared_for_teacher(current_user) if current_user.is_teacher else []
     return render_template("teacher/home.html", classes=classes, counts=counts, open_signins=open_signins, shared=shared)
@@ -48,12 +31,8 @@ def home():
 @bp.get("/classes/<int:class_id>")
 def class_page(class_id: int):
     school_class = class_or_404(current_user, class_id)
-    pupils = db.session.execute(
-        select(Pupil).where(Pupil.class_id == school_class.id, Pupil.archived_at.is_(None)).order_by(Pupil.first_name)
-    ).scalars().all()
-    left = db.session.execute(
-        select(Pupil).where(Pupil.class_id == school_class.id, Pupil.archived_at.is_not(None)).order_by(Pupil.first_name)
-    ).scalars().all()
+    pupils = class_pupils(school_class)
+    left = class_pupils(school_class, left=True)
     return render_template(
         "teacher/class.html",
         school_class=school_class,
@@ -89,7 +68,7 @@ def close_signin(class_id: int):
 def reset_pin(pupil_id: int):
     pupil = pupil_for_staff_or_404(current_user, pupil_id)
     if FlaskForm().validate_on_submit():
-        new_pin = ps.reset_pin(pupil)
+        new_pin = ps.reset_pin(pupil, by=current_user)
         flash(f"{pupil.display_name}'s new picture PIN is: {new_pin.replace('-', ', ')}.", "success")
     return redirect(url_for("teacher.class_page", class_id=pupil.class_id))
 
@@ -111,13 +90,13 @@ def _target_key(target) -> str:
 
 @bp.route("/assignments", methods=["GET", "POST"])
 def assignments():
-    classes = db.session.execute(visible_classes(current_user)).scalars().all()
+    classes = my_classes(current_user)
     form, targets = _assignment_form(classes)
     if form.validate_on_submit():
         target, year_group = targets[form.target.data]
         band = band_for_year_group(year_group)
         topics = [t.id for t in get_content().topics] if form.whole_sequence.data else form.topics.data
-        module_ids = [f"{topic}-{band}" for topic in topics]
+        module_ids = [module_id(topic, band) for topic in topics]
         try:
             made = assign_service.assign(current_user, target, year_group, module_ids, form.start_on.data, form.due_on.data)
         except assign_service.AssignmentError as exc:
@@ -135,13 +114,8 @@ def assignments():
 
 @bp.post("/assignments/<int:assignment_id>/remove")
 def remove_assignment(assignment_id: int):
-    classes = db.session.execute(visible_classes(current_user)).scalars().all()
-    row = db.session.get(Assignment, assignment_id)
-    visible = {r.id for r in assign_service.visible_to(current_user, classes)}
-    if row is None or row.id not in visible:
-        abort(404)
+    row = assignment_or_404(current_user, assignment_id)
     if FlaskForm().validate_on_submit():
-        db.session.delete(row)
-        db.session.commit()
+        assign_service.remove(row)
         flash("The assignment was removed. Pupils keep anything they have already done.", "success")
     return redirect(url_for("teacher.assignments"))

@@ -201,7 +201,7 @@
   function submitAnswer(submitter) {
     var payload = payloadOf(form, submitter);
     var url = form.getAttribute("action");
-    enqueue({ url: url, payload: payload, inMemory: form.dataset.type === "password_builder" });
+    enqueue({ url: url, payload: payload, inMemory: form.hasAttribute("data-private") });
     post(url, payload).then(function (result) {
       if (result.status < 500) { dequeue(payload.client_id); }
       if (result.status === 200) { showResult(result.body); }
@@ -216,7 +216,7 @@
       event.preventDefault();
       event.stopImmediatePropagation();
       var submitter = event.submitter || null;
-      if (form.dataset.type === "chat_scenario" && window.QuizappChat) {
+      if (form.hasAttribute("data-walks") && window.QuizappChat) {
         window.QuizappChat.choose(form, submitter, { post: post, submitAnswer: submitAnswer });
         return;
       }

@@ -12,7 +12,7 @@ from browser_support import check_axe, sign_in_pupil, wait_until
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Answer, ModuleProgress
-from solver import right_fields, safe_path
+from simulation.solver import right_fields, safe_path
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from helpers import PASSWORD
-
 from browser_support import check_axe
+from helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -21,11 +21,11 @@ from functools import lru_cache
 import resvg_py
 from PIL import Image, ImageDraw
 
-from ..models import PIN_LENGTH, Pupil, SchoolClass
+from ...models import PIN_LENGTH, Pupil, SchoolClass
+from ...paths import asset_dir
 from .drawing import font as _font
 from .drawing import qr_image as _qr_image
 from .drawing import wrap as _wrap
-from ..paths import asset_dir
 
 DPI = 150
 PAGE_W, PAGE_H = 1240, 1754  # A4 portrait at 150 dpi: small files, sharp enough for big pictures

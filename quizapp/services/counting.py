@@ -1,161 +1,22 @@
-"""Recording answers and where each pupil is in each module.
+"""Counting stored answers into module progress and the dashboards' tallies.
 
-An answer is stored with one INSERT (record_answer). Module progress and the
-dashboards' running tallies are counted from stored answers afterwards, in
-batches (catch_up), before anyone reads them: a teacher's pages catch up
-their school, a parent's their children, a pupil's their own answers.
+New answers are pending. catch_up counts them, in id order and in batches,
+one catch-up per school at a time, before anyone reads what they add up to:
+a teacher's pages catch up their school, a parent's their children, a
+pupil's their own answers (access.count_answers_first), and the `catch-up`
+command everything. rebuild_tallies recounts a school from scratch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sqlalchemy import delete, func, select, update
 
-from sqlalchemy import bindparam, cast, delete, false, func, or_, select, true, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from ..content import Module, get_content
-from ..database import write_transaction
+from ..content import get_content
+from ..database import insert_on_conflict, write_transaction
 from ..extensions import db
-from ..models import (
-    YEAR_GROUPS,
-    Answer,
-    MisconceptionTally,
-    ModuleProgress,
-    OutcomeTally,
-    Pupil,
-    QuestionTally,
-    band_for_year_group,
-    now_utc,
-)
-
-MAX_CLIENT_ID = 64
-
-
-@dataclass
-class Recorded:
-    answer_id: int
-    duplicate: bool  # the same client id was stored before (a double tap or a retry)
-
-
-def get_progress(pupil: Pupil, module: Module) -> ModuleProgress | None:
-    return db.session.execute(
-        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id, ModuleProgress.module_id == module.id)
-    ).scalar_one_or_none()
-
-
-def ensure_progress(pupil: Pupil, module: Module) -> ModuleProgress:
-    progress = get_progress(pupil, module)
-    if progress is None:
-        progress = ModuleProgress(school_id=pupil.school_id, pupil_id=pupil.id, module_id=module.id, content_version=module.version)
-        db.session.add(progress)
-        db.session.flush()
-    return progress
-
-
-def statuses(pupil: Pupil) -> dict[str, str]:
-    """module id -> "in_progress" or "done" (modules not started are absent). One query."""
-    rows = db.session.execute(
-        select(ModuleProgress.module_id, ModuleProgress.completed_at).where(ModuleProgress.pupil_id == pupil.id)
-    ).all()
-    return {module_id: ("done" if done else "in_progress") for module_id, done in rows}
-
-
-@dataclass(frozen=True)
-class Answerer:
-    """The few facts about a pupil that answering needs."""
-
-    id: int
-    school_id: int
-    year_group: int
-
-
-def answerer(token) -> Answerer | None:
-    """The pupil an answer token (answer_token.TokenData) names, if they are still at that school."""
-    row = db.session.connection().execute(_statements()["answerer"], _whose(token)).first()
-    return Answerer(*row) if row is not None else None
-
-
-def _insert(model):
-    """INSERT with ON CONFLICT support on the database in use."""
-    if db.engine.dialect.name == "postgresql":
-        return postgresql_insert(model)
-    return sqlite_insert(model)
-
-
-_STATEMENTS: dict[str, dict] = {}
-_STORED_COLUMNS = ("school_id", "pupil_id", "module_id", "question_id", "content_version", "source", "response", "correct",
-                   "score", "client_id", "created_at", "first_try", "pending")
-
-
-def _statements() -> dict:
-    """The answer path's statements, built once per kind of database (every
-    answer runs them, and building them afresh cost more than running them)."""
-    dialect = db.engine.dialect.name
-    if dialect not in _STATEMENTS:
-        pupils, answers = Pupil.__table__, Answer.__table__
-        # The token's pupil: their id and their answer key (or, for a token
-        # made before answer keys, a row older than the token), still at the school.
-        this_pupil = or_(pupils.c.answer_key == bindparam("key"),
-                         pupils.c.created_at < bindparam("created_before", type_=pupils.c.created_at.type))
-        still_here = (pupils.c.id == bindparam("pid"), this_pupil, pupils.c.school_id == bindparam("sid"),
-                      pupils.c.archived_at.is_(None))
-        who = select(pupils.c.id, pupils.c.school_id, pupils.c.year_group).where(*still_here)
-
-        def value(name: str):
-            column_type = answers.c[name].type
-            if name == "response" and dialect == "postgresql":
-                return cast(bindparam(name, type_=column_type), column_type)  # a SELECT list would send it as text
-            return bindparam(name, type_=column_type)
-
-        values = select(
-            pupils.c.school_id, pupils.c.id, *(value(name) for name in _STORED_COLUMNS[2:-2]), false(), true()
-        ).where(*still_here, pupils.c.year_group.between(bindparam("youngest"), bindparam("oldest")))
-        store = (
-            _insert(answers)
-            .from_select(list(_STORED_COLUMNS), values)
-            .on_conflict_do_nothing(index_elements=["pupil_id", "client_id"])
-            .returning(answers.c.id)
-        )
-        stored = select(answers.c.id).where(answers.c.pupil_id == bindparam("pid"), answers.c.client_id == bindparam("cid"))
-        _STATEMENTS[dialect] = {"answerer": who, "store": store, "stored": stored}
-    return _STATEMENTS[dialect]
-
-
-def _band_years(band: str) -> tuple[int, int]:
-    years = [year for year in YEAR_GROUPS if band_for_year_group(year) == band]
-    return min(years), max(years)
-
-
-def _whose(token) -> dict:
-    return {"pid": token.pupil_id, "sid": token.school_id, "key": token.key, "created_before": token.created_before}
-
-
-def record_answer(token, module: Module, question, source: str, response: dict, correct: bool,
-                  score: float, client_id: str) -> Recorded | None:
-    """Store one answer, exactly once per client id, with one statement: an
-    INSERT that only happens if the pupil is still at the school and in the
-    module's age band. None if they are not (the caller says why).
-
-    Nothing else is written here. Whether it was the pupil's first try,
-    their module progress and the dashboards' tallies are worked out later,
-    in batches (catch_up), so a class answering at once only ever waits for
-    one small insert each."""
-    youngest, oldest = _band_years(module.band)
-    connection = db.session.connection()
-    answer_id = connection.execute(_statements()["store"], {
-        **_whose(token), "youngest": youngest, "oldest": oldest,
-        "module_id": module.id, "question_id": question.id, "content_version": module.version, "source": source,
-        "response": response, "correct": correct, "score": score, "client_id": client_id, "created_at": now_utc(),
-    }).scalar()
-    if answer_id is None:  # a double tap or a retry, or not this pupil's to answer
-        answer_id = connection.execute(_statements()["stored"], {"pid": token.pupil_id, "cid": client_id}).scalar()
-        db.session.commit()
-        return Recorded(answer_id, duplicate=True) if answer_id is not None else None
-    db.session.commit()
-    return Recorded(answer_id, duplicate=False)
-
-
-# ------------------------------------------------------------ catching up
+from ..models import Answer, MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
+from ..questions import misconception_keys
+from .positions import complete_if_done
+from .scope import children_of
 
 CATCH_UP_BATCH = 2000
 _LOCK_NAMESPACE = 7_406_001  # pg_advisory_xact_lock(namespace, school id): one catch-up per school at a time
@@ -226,8 +87,6 @@ def catch_up_for(principal) -> int:
     if principal.is_staff and principal.school_id is not None:
         return catch_up(principal.school_id)
     if principal.is_parent:
-        from .scope import children_of
-
         by_school: dict[int, list[int]] = {}
         for child in children_of(principal):
             by_school.setdefault(child.school_id, []).append(child.id)
@@ -259,8 +118,6 @@ def _first_tries(rows) -> set[int]:
 def _count(school_id: int, rows, firsts: set[int], content) -> None:
     """Add a batch of answers to progress and the tallies. Rows are added to
     in key order, so two catch-ups never wait for each other in a circle."""
-    from .dashboards import wrong_keys
-
     outcomes: dict[tuple, list[int]] = {}
     questions: dict[tuple, list[int]] = {}
     wrong: dict[tuple, int] = {}
@@ -281,7 +138,7 @@ def _count(school_id: int, rows, firsts: set[int], content) -> None:
         cell[0] += 1
         cell[1] += int(row.correct)
         if not row.correct:
-            for wrong_key in wrong_keys(question, row.response):
+            for wrong_key in misconception_keys(question, row.response):
                 key = (row.class_id, row.year_group, row.question_id, wrong_key[:200])
                 wrong[key] = wrong.get(key, 0) + 1
     _add(OutcomeTally, ["pupil_id", "outcome_id"], ["tried", "right_first_time"],
@@ -300,7 +157,7 @@ def _add(model, key: list[str], counts: list[str], rows: list[dict]) -> None:
     """counter += n on each row, creating the rows that are missing (one statement per batch)."""
     if not rows:
         return
-    statement = _insert(model)
+    statement = insert_on_conflict(model)
     statement = statement.on_conflict_do_update(
         index_elements=key, set_={name: getattr(model, name) + getattr(statement.excluded, name) for name in counts})
     db.session.execute(statement, rows)
@@ -313,7 +170,7 @@ def _started(school_id: int, started: dict[tuple, object], content) -> None:
         return
     pairs = sorted(started)
     db.session.execute(
-        _insert(ModuleProgress).on_conflict_do_nothing(index_elements=["pupil_id", "module_id"]),
+        insert_on_conflict(ModuleProgress).on_conflict_do_nothing(index_elements=["pupil_id", "module_id"]),
         [{"school_id": school_id, "pupil_id": p, "module_id": m, "content_version": content.modules[m].version,
           "started_at": started[(p, m)], "lesson_step": 1, "quiz_position": 1} for p, m in pairs])
     pupil_ids = sorted({p for p, _ in pairs})
@@ -323,7 +180,7 @@ def _started(school_id: int, started: dict[tuple, object], content) -> None:
     ).scalars().all()
     for row in waiting:
         if (row.pupil_id, row.module_id) in started:
-            _complete_if_done(row.pupil_id, content.modules[row.module_id], row)
+            complete_if_done(row.pupil_id, content.modules[row.module_id], row)
 
 
 def rebuild_tallies(content, school_id: int) -> int:
@@ -338,39 +195,3 @@ def rebuild_tallies(content, school_id: int) -> int:
         pupils = select(Pupil.id).where(Pupil.school_id == school_id)  # answers are indexed by pupil, not school
         db.session.execute(update(Answer).where(Answer.pupil_id.in_(pupils)).values(pending=True, first_try=False))
     return catch_up(school_id, content=content)
-
-
-def answered_questions(pupil_id: int, module: Module) -> set[str]:
-    return set(
-        db.session.execute(
-            select(Answer.question_id).where(Answer.pupil_id == pupil_id, Answer.module_id == module.id).distinct()
-        ).scalars()
-    )
-
-
-def save_lesson_position(pupil: Pupil, module: Module, step: int) -> ModuleProgress:
-    progress = ensure_progress(pupil, module)
-    last = len(module.lesson.steps)
-    progress.lesson_step = max(1, min(step, last))
-    if step > last and progress.lesson_done_at is None:
-        progress.lesson_done_at = now_utc()
-    _complete_if_done(pupil.id, module, progress)
-    db.session.commit()
-    return progress
-
-
-def save_quiz_position(pupil: Pupil, module: Module, position: int) -> ModuleProgress:
-    progress = ensure_progress(pupil, module)
-    progress.quiz_position = max(1, min(position, len(module.bank.questions)))
-    _complete_if_done(pupil.id, module, progress)
-    db.session.commit()
-    return progress
-
-
-def _complete_if_done(pupil_id: int, module: Module, progress: ModuleProgress) -> None:
-    """A module is done when the lesson is finished and every quiz question has an answer."""
-    if progress.completed_at is not None or progress.lesson_done_at is None:
-        return
-    needed = {q.id for q in module.bank.questions}
-    if needed <= answered_questions(pupil_id, module):
-        progress.completed_at = now_utc()

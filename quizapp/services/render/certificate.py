@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import io
 import textwrap
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..paths import font_file
+from ...downloads import download_headers
+from ...paths import font_file
 
 WIDTH, HEIGHT = 1600, 1131  # A4 landscape at about 136 dpi
 NAVY, BLUE, GOLD, INK = (23, 74, 148), (31, 95, 191), (255, 191, 71), (29, 36, 51)
@@ -51,3 +52,10 @@ def render(first_name: str, topic_title: str, can_do: list[str], on: date) -> by
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def for_module(first_name: str, module, completed_at) -> tuple[bytes, dict[str, str]]:
+    """A finished module's certificate, and the headers to send it with (the
+    same for the pupil's page and the parent's)."""
+    png = render(first_name, module.topic.pupil_title, [o.text for o in module.outline.outcomes], completed_at.date())
+    return png, download_headers(f"certificate-{module.id}.png", "image/png", inline=True)

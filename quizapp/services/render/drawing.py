@@ -7,7 +7,7 @@ from functools import lru_cache
 import segno
 from PIL import Image, ImageFont
 
-from ..paths import font_file
+from ...paths import font_file
 
 
 @lru_cache(maxsize=64)

@@ -19,11 +19,11 @@ from datetime import date
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..models import Pupil, School, now_utc
+from ...models import Pupil, School, now_utc
+from ..parent_links import find_code, last_day
 from .drawing import font as _font
 from .drawing import qr_image as _qr_image
 from .drawing import wrap as _wrap
-from .parent_links import find_code, last_day
 
 DPI = 150
 PAGE_W, PAGE_H = 1240, 1754  # A4 portrait at 150 dpi, as the sign-in cards

@@ -66,9 +66,9 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, max_value: float
     pitch = bar_height + PAD
     body = [
         _bar_row(label, value / max_value, text, PAD + i * pitch, label_w, bar_w, bar_height, width)
-        for i, ((label, value), text) in enumerate(zip(rows, values))
+        for i, ((label, value), text) in enumerate(zip(rows, values, strict=True))
     ]
-    desc = "; ".join(f"{label}: {text}" for (label, _), text in zip(rows, values))
+    desc = "; ".join(f"{label}: {text}" for (label, _), text in zip(rows, values, strict=True))
     return _svg(chart_id, title, desc, width, len(rows) * pitch + PAD, body)
 
 

@@ -3,7 +3,7 @@ school (one deployment, many schools), and open class sign-in for each, as
 its teacher would. Run it in the server's environment (DATABASE_URL etc.)
 after `flask --app quizapp init-db`:
 
-    python bench/seed_classes.py --classes 2 --pupils 30 --out classes.json
+    python simulation/seed_classes.py --classes 2 --pupils 30 --out classes.json
 
 It writes JSON: a list of classes, each
 {"school_id", "class_id", "year_group", "code", "teacher", "pupils": [{"id", "pin"}, ...]}

@@ -6,7 +6,7 @@ questions of their age band as JSON, the way static/js/player.js does:
 sometimes wrong first, then right, and sometimes the same answer twice (a
 double tap, or the offline queue sending again), which must be stored once.
 
-Right and wrong answers come from tests/solver.py, which builds them from
+Right and wrong answers come from solver.py, which builds them from
 the content files for any question.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from webclient import TRANSPORT_ERRORS, Browser, Response
+from .solver import right_fields, wrong_fields
+from .webclient import TRANSPORT_ERRORS, Browser, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER_PATH = "/pupil/api/answer"
@@ -45,11 +46,6 @@ class AnswerBook:
     """Every quiz question of every module, with a right and a wrong answer, by age band."""
 
     def __init__(self) -> None:
-        import sys
-
-        sys.path.insert(0, str(ROOT / "tests"))
-        from solver import right_fields, wrong_fields
-
         from quizapp.content import load_from_config
         from quizapp.models import band_for_year_group
 
@@ -143,7 +139,7 @@ def specs_from_seed(classes: list[dict]) -> list[PupilSpec]:
 class WatchingTeacher:
     """A class teacher who signs in and keeps reloading the class's progress
     and question pages while the class answers: every page view counts the
-    school's new answers (services/progress.catch_up) at the same time as
+    school's new answers (services/counting.catch_up) at the same time as
     answers arrive."""
 
     def __init__(self, school_class: dict, port: int, stats: Stats, password: str, timeout: float = 30):
@@ -359,7 +355,7 @@ class SimPupil:
 
 
 def _csrf(page: Response) -> str:
-    from webclient import CSRF
+    from .webclient import CSRF
 
     match = CSRF.search(page.text)
     if match is None:
@@ -385,7 +381,7 @@ class Hammered:
     def per_request_ms(self, cpu: float) -> float:
         return cpu / self.total * 1000 if self.total else 0.0
 
-    def __add__(self, other: "Hammered") -> "Hammered":
+    def __add__(self, other: Hammered) -> Hammered:
         """Two measurements taken one after the other, as one."""
         return Hammered(self.acknowledged + other.acknowledged, self.seconds + other.seconds, self.total + other.total,
                         self.server_cpu + other.server_cpu, self.client_cpu + other.client_cpu)

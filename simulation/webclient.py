@@ -63,7 +63,7 @@ class Browser:
             raise ValueError(f"the harness only talks to loopback addresses, not {self.host}")
         self._conn: http.client.HTTPConnection | None = None
 
-    def sibling(self, port: int | None = None) -> "Browser":
+    def sibling(self, port: int | None = None) -> Browser:
         """Another connection for the same device (the same cookies), maybe to another server."""
         return Browser(self.host, port or self.port, self.timeout, dict(self.extra_headers), self.cookies)
 
