@@ -76,9 +76,10 @@ def create_school_command(name: str, slug: str) -> None:
 @click.option("--school", "school_slug", help="The school's short name (staff only).")
 @click.option("--teacher", is_flag=True, help="Staff role: class teacher.")
 @click.option("--dsl", is_flag=True, help="Staff role: designated safeguarding lead.")
+@click.option("--deputy-dsl", is_flag=True, help="Staff role: deputy designated safeguarding lead.")
 @click.option("--school-admin", is_flag=True, help="Staff role: school admin.")
 @click.password_option(help="The password (asked for if not given).")
-def create_user_command(email, name, kind, school_slug, teacher, dsl, school_admin, password) -> None:
+def create_user_command(email, name, kind, school_slug, teacher, dsl, deputy_dsl, school_admin, password) -> None:
     """Create a staff, parent or platform-admin account."""
     from .services.passwords import password_problem
 
@@ -91,7 +92,8 @@ def create_user_command(email, name, kind, school_slug, teacher, dsl, school_adm
         if school is None:
             raise click.ClickException(f"no school has the short name '{school_slug}'")
     try:
-        user = create_user(email, password, name, kind, school, teacher=teacher, dsl=dsl, school_admin=school_admin)
+        user = create_user(email, password, name, kind, school, teacher=teacher, dsl=dsl, school_admin=school_admin,
+                           deputy_dsl=deputy_dsl)
         db.session.commit()
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -201,7 +203,11 @@ def recount_command(school_slug: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .mail_cli import concerns_cli, outbox_cli
+
     app.cli.add_command(content_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(concerns_cli)
     for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command,
                     retention_command, catch_up_command, recount_command, set_password_command):
         app.cli.add_command(command)

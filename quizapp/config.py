@@ -6,6 +6,11 @@ DATABASE_URL     SQLAlchemy URL; default an embedded SQLite file in the instance
                  (PostgreSQL: postgresql+psycopg://user@host:5432/dbname)
 REDIS_URL        if set, rate limits are kept in Redis so they hold across servers
 PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
+SMTP_URL         outgoing mail server: smtp://user:pass@host:587 (STARTTLS) or
+                 smtps://user:pass@host:465 (TLS); unset: emails are written to the log
+MAIL_FROM        the From address of the app's emails (default no-reply@localhost)
+BASE_URL         the app's public address, for links in emails sent from the
+                 command line (e.g. https://staysafe.example.org)
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
                  per-address rate limits count each school, not the proxy
@@ -40,6 +45,9 @@ def from_env(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        "SMTP_URL": env.get("SMTP_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "Stay Safe Online <no-reply@localhost>"),
+        "BASE_URL": env.get("BASE_URL", ""),
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "ADULT_IDLE_MINUTES": int(env.get("ADULT_IDLE_MINUTES", "60")),

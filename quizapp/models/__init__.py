@@ -7,9 +7,10 @@ from .school import YEAR_GROUPS, School, SchoolClass, band_for_year_group, year_
 from .link_code import ParentLinkCode
 from .progress import Answer, MisconceptionTally, ModuleProgress, OutcomeTally, QuestionTally
 from .signin import AuthSession, ClassSignIn
+from .outbox import INVITE, RESET, OutboxMessage, UserToken
 
 __all__ = [
     "CLOSED", "IN_PROGRESS", "NEW", "STATUSES", "Answer", "Assignment", "Concern", "ConcernAudit", "ConcernNote", "MisconceptionTally", "ModuleProgress", "OutcomeTally", "QuestionTally", "ParentLinkCode", "AuthSession", "ClassSignIn", "PARENT", "PIN_LENGTH", "PLATFORM_ADMIN", "ParentLink", "Principal", "Pupil",
     "STAFF", "School", "SchoolClass", "User", "MAX_ID", "UTCDateTime", "YEAR_GROUPS", "band_for_year_group", "now_utc",
-    "teacher_classes", "year_group_label",
+    "teacher_classes", "year_group_label", "INVITE", "RESET", "OutboxMessage", "UserToken",
 ]
