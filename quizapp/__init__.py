@@ -87,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from .pupil.views import bp as pupil_bp
     from .safeguarding.views import bp as safeguarding_bp
     from .parent import register  # noqa: F401  (its routes live on the parent blueprint)
+    from .safeguarding import alert_settings  # noqa: F401  (its routes live on the safeguarding blueprint)
+    from .auth import password_reset  # noqa: F401  (its routes live on the auth blueprint)
     from .teacher import letters, reports, roster  # noqa: F401  (their routes live on the teacher blueprint)
     from .teacher.views import bp as teacher_bp
 
