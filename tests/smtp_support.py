@@ -68,5 +68,6 @@ def smtp(app, monkeypatch):
     server.start()
     monkeypatch.setitem(app.config, "SMTP_URL", server.url)
     monkeypatch.setitem(app.config, "MAIL_FROM", "Stay Safe Online <alerts@staysafe.test>")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://staysafe.test")
     yield server
     server.stop()

@@ -51,7 +51,7 @@ def test_a_concern_emails_every_dsl_and_deputy_once_and_nothing_secret(app, clie
         text = message.as_string()
         body = message.get_content()
         assert f"A pupil has raised a concern in Stay Safe Online at {at}. Sign in to read it." in body
-        assert "http://localhost/safeguarding/" in body
+        assert "https://staysafe.test/safeguarding/" in body
         for secret in ("Amara", "Hedgehogs", "Jake", "my address", "messaged", "don't know", "stranger"):
             assert secret.lower() not in text.lower(), secret
     # Sent once: another run sends nothing more.

@@ -167,3 +167,18 @@ def test_outbox_worker_command_runs_until_told(app, smtp):
     result = app.test_cli_runner().invoke(args=["outbox", "worker", "--interval", "0", "--runs", "2"])
     assert result.exit_code == 0, result.output
     assert len(smtp.inbox.received) == 1
+
+
+def test_production_mail_needs_base_url(monkeypatch, base_config):
+    """Links in emails come from BASE_URL, never from a request's Host header."""
+    from quizapp import create_app
+    from quizapp.config import ConfigError
+
+    monkeypatch.setenv("QUIZAPP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    config = {k: v for k, v in base_config.items() if k != "SECRET_KEY"}
+    with pytest.raises(ConfigError, match="BASE_URL"):
+        create_app({**config, "SMTP_URL": "smtp://relay:25"})
+    app = create_app({**config, "SMTP_URL": "smtp://relay:25", "BASE_URL": "https://staysafe.example.org"})
+    with app.app_context():
+        db.engine.dispose()

@@ -36,6 +36,8 @@ LEASE = timedelta(minutes=5)  # longer than a send can take (mail.TIMEOUT_SECOND
 BATCH = 20
 MAX_BACKOFF = timedelta(hours=1)
 MAX_AGE = timedelta(days=3)
+# Kinds whose content is written when sent: kind -> "module:function(to_addr)".
+LATE_KINDS = {"password-reset": ".password_reset:compose"}
 
 
 def enqueue(to: str, subject: str, body: str, kind: str) -> OutboxMessage:
@@ -80,16 +82,33 @@ def _finish(message_id: int, token: str, **values) -> None:
     db.session.commit()
 
 
+def _compose(row: OutboxMessage) -> tuple[str, str] | None:
+    """The subject and body to send. Most messages are stored whole. A
+    message carrying a single-use link is written at send time, so the link
+    is never stored (only its hash) and asking for it does the same work
+    whether or not the address has an account: None means nothing to send."""
+    if row.kind in LATE_KINDS:
+        from importlib import import_module
+
+        module_name, function = LATE_KINDS[row.kind].split(":")
+        return getattr(import_module(module_name, __package__), function)(row.to_addr)
+    return row.subject, row.body
+
+
 def send_claimed(token: str, ids: list[int]) -> tuple[int, int]:
     """Send the claimed messages; returns (sent, failed)."""
     config = current_app.config
     sent = failed = 0
     for message_id in ids:
         row = db.session.get(OutboxMessage, message_id)
-        message = mail.build(config["MAIL_FROM"], row.to_addr, row.subject, row.body,
-                             message_id=f"<outbox-{row.id}.{row.created_at:%Y%m%d%H%M%S}@staysafe.invalid>")
         attempts, created = row.attempts + 1, row.created_at
-        db.session.commit()  # no transaction stays open while we talk to the mail server
+        content = _compose(row)
+        if content is None:
+            _finish(message_id, token, attempts=attempts, sent_at=now_utc(), last_error="nothing to send: no active account")
+            continue
+        message = mail.build(config["MAIL_FROM"], row.to_addr, content[0], content[1],
+                             message_id=f"<outbox-{row.id}.{created:%Y%m%d%H%M%S}@staysafe.invalid>")
+        db.session.commit()  # (with any new link); no transaction stays open while we talk to the mail server
         try:
             mail.send(config["SMTP_URL"], message)
         except Exception as exc:  # noqa: BLE001 - any failure: keep the message and try again later

@@ -1,9 +1,12 @@
 """Password reset by email, for every adult.
 
 Asking for a link answers the same whether or not the email has an
-account, and does the same work either way (the email is only sent later,
-by the outbox worker). Each address may ask three times an hour; more
-requests are answered the same and send nothing. The link works once,
+account, and does exactly the same work either way: it writes one outbox
+row for the address. The outbox worker writes the email when it sends it
+(`compose`): only then is the account looked up and a token made, so the
+link itself is never stored, only its hash (and nothing is sent to an
+address with no active account). Each address may ask three times an hour;
+more requests get the same answer and send nothing. The link works once,
 for an hour; using it ends every session of that account.
 """
 from __future__ import annotations
@@ -22,27 +25,31 @@ LIFETIME = timedelta(hours=1)
 PER_EMAIL_RULE = "3 per hour"
 SCOPE = "password-reset"
 SUBJECT = "Reset your Stay Safe Online password"
+KIND = "password-reset"
 
 
 def request_reset(email: str) -> None:
     email = normalise_email(email)
     allowed = not throttle.blocked(PER_EMAIL_RULE, SCOPE, email)
     throttle.record(PER_EMAIL_RULE, SCOPE, email)
-    token = tokens.new_token()  # made either way: the same work for an unknown address
+    if allowed:
+        outbox.enqueue(email, SUBJECT, "", KIND)  # written when sent: see compose
+        db.session.commit()
+
+
+def compose(email: str) -> tuple[str, str] | None:
+    """At send time: a new link for the account (in the caller's transaction), or None."""
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    if allowed and user is not None and user.active:
-        tokens.issue(user, RESET, LIFETIME, token)
-        outbox.enqueue(user.email, SUBJECT, _body(user, token), "password-reset")
-    db.session.commit()
-
-
-def _body(user: User, token: str) -> str:
-    return (f"Hello {user.name},\n\n"
-            "Someone (we hope you) asked to reset your Stay Safe Online password. "
-            "Open this link within an hour to choose a new one:\n\n"
-            f"{external_url('auth.reset_password', token=token)}\n\n"
-            "The link works once. Choosing a new password signs you out on every other device.\n"
-            "If you did not ask, you can ignore this email: your password stays as it is.\n")
+    if user is None or not user.active:
+        return None
+    token = tokens.issue(user, RESET, LIFETIME)
+    return SUBJECT, (
+        f"Hello {user.name},\n\n"
+        "Someone (we hope you) asked to reset your Stay Safe Online password. "
+        "Open this link within an hour to choose a new one:\n\n"
+        f"{external_url('auth.reset_password', token=token)}\n\n"
+        "The link works once. Choosing a new password signs you out on every other device.\n"
+        "If you did not ask, you can ignore this email: your password stays as it is.\n")
 
 
 def account_for(token: str) -> User | None:
