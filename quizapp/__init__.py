@@ -65,6 +65,9 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     sessions_hooks.init_app(app)
     content.init_app(app)
+    from .services import outbox
+
+    outbox.init_app(app)
 
 
 def _limit_only_decorated_views(app: Flask, limiter) -> None:

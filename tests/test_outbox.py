@@ -182,3 +182,15 @@ def test_production_mail_needs_base_url(monkeypatch, base_config):
     app = create_app({**config, "SMTP_URL": "smtp://relay:25", "BASE_URL": "https://staysafe.example.org"})
     with app.app_context():
         db.engine.dispose()
+
+
+def test_in_development_a_requests_emails_go_to_the_log_at_once(app, client, world, monkeypatch, caplog):
+    from helpers import post
+
+    monkeypatch.setitem(app.config, "SMTP_URL", "")
+    monkeypatch.setitem(app.config, "TESTING", False)
+    with caplog.at_level(logging.INFO, logger="quizapp.mail"):
+        post(client, "/password/forgot", {"email": world.one.emails["teacher_a"]}, token_from="/password/forgot")
+    assert "Subject: Reset your Stay Safe Online password" in caplog.text and "/password/reset/" in caplog.text
+    with app.app_context():
+        assert all(r.sent_at is not None for r in _rows())

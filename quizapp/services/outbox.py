@@ -24,7 +24,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Flask, current_app, g
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
@@ -44,6 +44,8 @@ def enqueue(to: str, subject: str, body: str, kind: str) -> OutboxMessage:
     """Add an email to the current transaction; the caller commits."""
     message = OutboxMessage(kind=kind, to_addr=to, subject=subject, body=body, last_error="")
     db.session.add(message)
+    if g:
+        g.outbox_written = True
     return message
 
 
@@ -143,3 +145,19 @@ def waiting() -> int:
 
     return db.session.execute(select(func.count(OutboxMessage.id)).where(
         OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))).scalar_one()
+
+
+def init_app(app: Flask) -> None:
+    """Development (`make run`, no SMTP_URL, no worker): write a request's
+    emails to the log as soon as the request is done, so they show in the
+    terminal. With SMTP_URL set, the outbox worker or cron sends them."""
+
+    @app.after_request
+    def _log_emails_now(response):
+        cfg = current_app.config
+        if g.get("outbox_written") and not cfg["SMTP_URL"] and not cfg.get("TESTING") and not cfg.get("PRODUCTION"):
+            try:
+                send_due()
+            except Exception:  # noqa: BLE001 - the worker will try again; the page must not fail
+                log.exception("could not write the outbox to the log")
+        return response
