@@ -71,16 +71,12 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('concerns', schema=None) as batch_op:
-        batch_op.drop_column('reminded_at')
-        batch_op.drop_column('first_opened_at')
-    with op.batch_alter_table('schools', schema=None) as batch_op:
-        batch_op.drop_column('day_end_minute')
-        batch_op.drop_column('day_start_minute')
-        batch_op.drop_column('remind_after_minutes')
-        batch_op.drop_column('timezone')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('is_deputy_dsl')
+    # Plain DROP COLUMN (SQLite 3.35+), not a batch copy of the table: a copy
+    # of `schools` or `users` cannot be swapped in while other tables refer to it.
+    for table, column in (('concerns', 'reminded_at'), ('concerns', 'first_opened_at'), ('schools', 'day_end_minute'),
+                          ('schools', 'day_start_minute'), ('schools', 'remind_after_minutes'), ('schools', 'timezone'),
+                          ('users', 'is_deputy_dsl')):
+        op.drop_column(table, column)
     op.drop_index(op.f('ix_user_tokens_user_id'), table_name='user_tokens')
     op.drop_table('user_tokens')
     op.drop_index('ix_outbox_due', table_name='outbox')
