@@ -158,7 +158,8 @@ def restore_command(path: Path, yes: bool) -> None:
 def retention_command(dry_run: bool) -> None:
     """Erase the learning data and accounts of pupils who left longer ago than
     their school's retention period (safeguarding records are kept), and
-    sign-in session records older than 30 days. Run it daily."""
+    sign-in session records, sent emails and ended password links older
+    than 30 days. Run it daily."""
     from .services import data_protection
 
     done = data_protection.apply_retention(dry_run=dry_run)
@@ -167,6 +168,10 @@ def retention_command(dry_run: bool) -> None:
     sessions = data_protection.prune_sessions(dry_run=dry_run)
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(f"{verb} {sessions} sign-in session record(s) older than {data_protection.SESSION_ROWS_KEPT_DAYS} days.")
+    from .services import outbox
+
+    mail = outbox.prune(dry_run=dry_run)
+    click.echo(f"{verb} {mail} sent email(s) and ended password link(s) older than {outbox.SENT_KEPT_DAYS} days.")
 
 
 @click.command("catch-up")

@@ -194,3 +194,21 @@ def test_in_development_a_requests_emails_go_to_the_log_at_once(app, client, wor
     assert "Subject: Reset your Stay Safe Online password" in caplog.text and "/password/reset/" in caplog.text
     with app.app_context():
         assert all(r.sent_at is not None for r in _rows())
+
+
+def test_retention_deletes_old_sent_mail_and_ended_links(app, world):
+    from quizapp.models import User, UserToken
+    from quizapp.services import tokens
+
+    with app.app_context():
+        old, recent, waiting = _queue(3)
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == old).values(sent_at=now_utc() - timedelta(days=31)))
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == recent).values(sent_at=now_utc() - timedelta(days=2)))
+        user = db.session.execute(select(User).where(User.email == world.one.emails["dsl"])).scalar_one()
+        tokens.issue(user, "reset", timedelta(days=-31))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["retention"])
+    assert result.exit_code == 0 and "Deleted 2 sent email(s) and ended password link(s)" in result.output, result.output
+    with app.app_context():
+        assert [r.id for r in _rows()] == [recent, waiting]
+        assert db.session.execute(select(UserToken)).first() is None

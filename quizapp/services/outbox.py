@@ -140,6 +140,28 @@ def send_due(limit: int = BATCH) -> tuple[int, int]:
             return sent, failed
 
 
+SENT_KEPT_DAYS = 30
+
+
+def prune(dry_run: bool = False) -> int:
+    """Delete emails sent (or given up on) more than SENT_KEPT_DAYS ago, and
+    single-use links that ended that long ago (`flask retention`)."""
+    from sqlalchemy import delete, func
+
+    from ..models import UserToken
+
+    cutoff = now_utc() - timedelta(days=SENT_KEPT_DAYS)
+    old_mail = (or_(OutboxMessage.sent_at < cutoff, OutboxMessage.failed_at < cutoff),)
+    old_tokens = (UserToken.expires_at < cutoff,)
+    if dry_run:
+        count = db.session.execute(select(func.count(OutboxMessage.id)).where(*old_mail)).scalar_one()
+        return count + db.session.execute(select(func.count(UserToken.id)).where(*old_tokens)).scalar_one()
+    count = db.session.execute(delete(OutboxMessage).where(*old_mail)).rowcount
+    count += db.session.execute(delete(UserToken).where(*old_tokens)).rowcount
+    db.session.commit()
+    return count
+
+
 def waiting() -> int:
     from sqlalchemy import func
 
