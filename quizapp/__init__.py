@@ -31,6 +31,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 from .json_request import QuizappRequest
 from .models.base import MAX_ID
 from .paths import MIGRATIONS_DIR, asset_dir
+from .services import outbox
 
 
 class SmallInt(IntegerConverter):
@@ -82,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     content.init_app(app)
     dates.init_app(app)
     oplog.init_app(app)
+    outbox.init_app(app)
 
 
 def _limit_only_decorated_views(app: Flask, limiter) -> None:

@@ -25,7 +25,8 @@ def is_staff(who) -> bool:
 
 
 def is_dsl(who) -> bool:
-    return is_staff(who) and who.is_dsl
+    """A DSL or a deputy DSL (the DSL team)."""
+    return is_staff(who) and who.in_dsl_team
 
 
 def is_school_admin(who) -> bool:

@@ -16,7 +16,7 @@ from .content.check import run_check
 from .extensions import db
 from .models import PARENT, PLATFORM_ADMIN, STAFF, School, User
 from .paths import MIGRATIONS_DIR
-from .services import backup, counting, data_protection, throttle
+from .services import backup, counting, data_protection, outbox, throttle
 from .services.accounts import AccountError, create_school, create_user, normalise_email, reset_password
 from .services.demo import DEMO_SLUG, print_demo_signins, seed
 from .services.passwords import password_problem
@@ -77,9 +77,10 @@ def create_school_command(name: str, slug: str) -> None:
 @click.option("--school", "school_slug", help="The school's short name (staff only).")
 @click.option("--teacher", is_flag=True, help="Staff role: class teacher.")
 @click.option("--dsl", is_flag=True, help="Staff role: designated safeguarding lead.")
+@click.option("--deputy-dsl", is_flag=True, help="Staff role: deputy designated safeguarding lead.")
 @click.option("--school-admin", is_flag=True, help="Staff role: school admin.")
 @click.password_option(help="The password (asked for if not given).")
-def create_user_command(email, name, kind, school_slug, teacher, dsl, school_admin, password) -> None:
+def create_user_command(email, name, kind, school_slug, teacher, dsl, deputy_dsl, school_admin, password) -> None:
     """Create a staff, parent or platform-admin account."""
     problem = password_problem(password)
     if problem:
@@ -90,7 +91,8 @@ def create_user_command(email, name, kind, school_slug, teacher, dsl, school_adm
         if school is None:
             raise click.ClickException(f"no school has the short name '{school_slug}'")
     try:
-        user = create_user(email, password, name, kind, school, teacher=teacher, dsl=dsl, school_admin=school_admin)
+        user = create_user(email, password, name, kind, school, teacher=teacher, dsl=dsl, school_admin=school_admin,
+                           deputy_dsl=deputy_dsl)
         db.session.commit()
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -151,8 +153,8 @@ def restore_command(path: Path, yes: bool) -> None:
 def retention_command(dry_run: bool) -> None:
     """Erase the learning data and accounts of pupils who left longer ago than
     their school's retention period (safeguarding records are kept),
-    sign-in session records older than 30 days, and finished counts of
-    wrong guesses. Run it daily."""
+    sign-in session records, sent emails and ended password links older
+    than 30 days, and finished counts of wrong guesses. Run it daily."""
     done = data_protection.apply_retention(dry_run=dry_run)
     verb = "Would erase" if dry_run else "Erased"
     click.echo(f"{verb} {len(done)} pupil account(s) past their school's retention period.")
@@ -161,6 +163,8 @@ def retention_command(dry_run: bool) -> None:
     click.echo(f"{verb} {sessions} sign-in session record(s) older than {data_protection.SESSION_ROWS_KEPT_DAYS} days.")
     counts = throttle.prune(dry_run=dry_run)
     click.echo(f"{verb} {counts} finished count(s) of wrong guesses.")
+    mail = outbox.prune(dry_run=dry_run)
+    click.echo(f"{verb} {mail} sent email(s) and ended password link(s) older than {outbox.SENT_KEPT_DAYS} days.")
 
 
 @click.command("catch-up")
@@ -192,7 +196,11 @@ def recount_command(school_slug: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .mail_cli import concerns_cli, outbox_cli
+
     app.cli.add_command(content_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(concerns_cli)
     for command in (init_db, seed_demo, create_school_command, create_user_command, backup_command, restore_command,
                     retention_command, catch_up_command, recount_command, set_password_command):
         app.cli.add_command(command)

@@ -7,6 +7,11 @@ DATABASE_URL     SQLAlchemy URL; default an embedded SQLite file in the instance
 REDIS_URL        if set, the per-view rate limits are kept in Redis (otherwise in the
                  database); wrong guesses are always counted in the database
 PUPIL_IDLE_MINUTES  idle pupils are signed out after this long (default 20)
+SMTP_URL         outgoing mail server: smtp://user:pass@host:587 (STARTTLS) or
+                 smtps://user:pass@host:465 (TLS); unset: emails are written to the log
+MAIL_FROM        the From address of the app's emails (default no-reply@localhost)
+BASE_URL         the app's public address, for links in emails (required in production
+                 when SMTP_URL is set), e.g. https://staysafe.example.org
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
                  per-address rate limits count each school, not the proxy
@@ -45,6 +50,9 @@ def from_env(instance_path: str) -> dict:
         # the database (quizapp/limiter_storage.py), never in one process's memory.
         "RATELIMIT_STORAGE_URI": redis_url or "quizapp-db://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        "SMTP_URL": env.get("SMTP_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "Stay Safe Online <no-reply@localhost>"),
+        "BASE_URL": env.get("BASE_URL", ""),
         "PUPIL_IDLE_MINUTES": int(env.get("PUPIL_IDLE_MINUTES", "20")),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "TIME_ZONE": env.get("TIME_ZONE", "Europe/London"),
@@ -68,6 +76,11 @@ def check_production(config) -> None:
     """Refuse to start a production server with a guessable secret key."""
     if not config.get("PRODUCTION"):
         return
+    if config.get("SMTP_URL") and not config.get("BASE_URL"):
+        raise ConfigError(
+            "BASE_URL must be set when SMTP_URL is: links in emails are built from it (never from a request's "
+            "Host header), for example BASE_URL=https://staysafe.example.org"
+        )
     key = config.get("SECRET_KEY") or ""
     if key == DEV_SECRET_KEY or len(key) < 32:
         raise ConfigError(

@@ -19,6 +19,7 @@ from quizapp import create_app
 from quizapp.extensions import db, limiter
 from quizapp.models import PLATFORM_ADMIN
 from quizapp.services.accounts import create_user
+from smtp_support import smtp  # noqa: F401 (the SMTP server fixture, for every test)
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -209,7 +209,7 @@ SCHOOL_ADDRESS = "203.0.113.7"  # the address the harness's proxy header gives t
 
 
 def _device(port: int):
-    from webclient import Browser
+    from simulation.webclient import Browser
 
     return Browser("127.0.0.1", port, timeout=30, extra_headers={"X-Forwarded-For": SCHOOL_ADDRESS})
 

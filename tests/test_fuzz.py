@@ -182,7 +182,8 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
 
 # endpoint -> the role that may use it. Forms that sign the user out sign in again for every example.
 FORMS = {
-    "auth.signin": "anon", "auth.tablet": "anon", "parent.register": "anon",
+    "auth.signin": "anon", "auth.tablet": "anon", "parent.register": "anon", "auth.forgot_password": "anon",
+    "auth.reset_password": "anon", "safeguarding.alert_settings": "dsl",
     "auth.pin": "tablet",
     "auth.signout": "teacher_a", "auth.change_password": "teacher_a", "auth.switch_pupil": "pupil", "auth.leave_tablet": "pupil", "auth.handover": "teacher_a",
     "parent.link": "parent",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..access import home_endpoint, is_staff
+from ..access import home_endpoint, is_dsl, is_staff
 from ..extensions import limiter
 from ..models import PIN_LENGTH
 from ..paths import asset_dir
@@ -48,8 +48,19 @@ def signin():
             flash("That email and password do not match an account. Please check them and try again.", "error")
             return render_template("auth/signin.html", form=form), 401
         sessions.start(result.user)
-        return redirect(safe_next(form.next.data, url_for(home_endpoint(result.user))))
+        return redirect(safe_next(form.next.data, landing_url(result.user)))
     return render_template("auth/signin.html", form=form)
+
+
+def landing_url(user) -> str:
+    """Where an adult lands after signing in: the DSL team on the concerns
+    queue when something new is waiting, everyone else on their home page."""
+    if is_dsl(user):
+        from ..services.concerns import new_count
+
+        if new_count(user.school_id):
+            return url_for("safeguarding.queue")
+    return url_for(home_endpoint(user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -52,8 +52,18 @@ class Concern(db.Model):
     pupil_erased: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first time someone of the DSL team opened it, and when the second
+    # alert went (to the DSL team and school admins) because nobody had.
+    first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     notes: Mapped[list[ConcernNote]] = relationship(order_by="ConcernNote.created_at", back_populates="concern")
+
+    @property
+    def first_line(self) -> str:
+        """The first line of the child's words, for the queue (up to 100 characters)."""
+        line = (self.words or "").strip().splitlines()[0] if (self.words or "").strip() else ""
+        return line if len(line) <= 100 else line[:99].rstrip() + "…"
 
     @property
     def category_label(self) -> str:

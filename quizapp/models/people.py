@@ -6,7 +6,8 @@ date of birth, photo or address is ever stored for a pupil.
 
 Adults (`User`) sign in with email and password and are one of three kinds:
   - staff of one school, with any mix of roles: teacher (linked to classes),
-    designated safeguarding lead (DSL), school admin;
+    designated safeguarding lead (DSL), deputy DSL, school admin; a deputy
+    DSL sees and answers concerns as the DSL does (the "DSL team");
   - parents, who belong to no school; their links to pupils define what they see;
   - platform admins, who create schools for the whole deployment.
 """
@@ -69,6 +70,7 @@ class User(Principal, db.Model):
     is_teacher: Mapped[bool] = mapped_column(Boolean, default=False)
     is_dsl: Mapped[bool] = mapped_column(Boolean, default=False)
     is_school_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_deputy_dsl: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Sign-in throttling is kept on the account, not only per IP address:
     # a whole school shares one address.
@@ -92,9 +94,14 @@ class User(Principal, db.Model):
         return self.kind == PLATFORM_ADMIN
 
     @property
+    def in_dsl_team(self) -> bool:
+        """A DSL or deputy DSL: reads and answers pupils' concerns, and is alerted to new ones."""
+        return self.is_staff and (self.is_dsl or self.is_deputy_dsl)
+
+    @property
     def sees_whole_school(self) -> bool:
-        """School admins and DSLs see every class of their school."""
-        return self.is_staff and (self.is_school_admin or self.is_dsl)
+        """School admins and the DSL team see every class of their school."""
+        return self.is_staff and (self.is_school_admin or self.in_dsl_team)
 
     @property
     def role_names(self) -> list[str]:
@@ -103,6 +110,8 @@ class User(Principal, db.Model):
             names.append("Teacher")
         if self.is_dsl:
             names.append("Designated safeguarding lead")
+        if self.is_deputy_dsl:
+            names.append("Deputy DSL")
         if self.is_school_admin:
             names.append("School admin")
         return names

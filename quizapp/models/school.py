@@ -45,6 +45,14 @@ class School(db.Model):
     # How long the learning data of pupils who have left (been archived) is
     # kept before `flask retention` erases it.
     retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    # Concern alerts: the school's time zone (times in emails), and when to
+    # alert again if no DSL has opened a new concern: after this many minutes
+    # of the school day (Monday to Friday, from day_start to day_end, minutes
+    # after midnight in the school's time zone).
+    timezone: Mapped[str] = mapped_column(String(40), default="Europe/London", server_default="Europe/London")
+    remind_after_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    day_start_minute: Mapped[int] = mapped_column(default=8 * 60, server_default=str(8 * 60))
+    day_end_minute: Mapped[int] = mapped_column(default=17 * 60, server_default=str(17 * 60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     classes: Mapped[list[SchoolClass]] = relationship(back_populates="school", order_by="SchoolClass.year_group")

@@ -10,4 +10,4 @@ from ..access import guard, is_dsl
 bp = Blueprint("safeguarding", __name__)
 guard(bp, is_dsl, refuse=404)
 
-from . import views  # noqa: E402,F401  (the routes, on bp)
+from . import alert_settings, views  # noqa: E402,F401  (the routes, on bp)

@@ -33,6 +33,7 @@ def create_user(
     teacher: bool = False,
     dsl: bool = False,
     school_admin: bool = False,
+    deputy_dsl: bool = False,
 ) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
@@ -41,8 +42,8 @@ def create_user(
         raise AccountError(f"unknown kind of account '{kind}'")
     if (kind == STAFF) != (school is not None):
         raise AccountError("staff belong to a school; parents and platform admins do not")
-    if kind == STAFF and not (teacher or dsl or school_admin):
-        raise AccountError("staff need at least one role: teacher, DSL or school admin")
+    if kind == STAFF and not (teacher or dsl or school_admin or deputy_dsl):
+        raise AccountError("staff need at least one role: teacher, DSL, deputy DSL or school admin")
     if db.session.execute(select(User.id).where(User.email == email)).first():
         raise AccountError(f"an account for {email} already exists")
     user = User(
@@ -54,6 +55,7 @@ def create_user(
         is_teacher=teacher,
         is_dsl=dsl,
         is_school_admin=school_admin,
+        is_deputy_dsl=deputy_dsl,
     )
     db.session.add(user)
     return user

@@ -35,6 +35,10 @@ def raise_concern(pupil: Pupil, category: str, words: str, talk_to: str) -> Conc
         class_name=pupil.school_class.name, category=category, words=words, talk_to=talk_to,
     )
     db.session.add(concern)
+    db.session.flush()
+    from .alerts import concern_raised
+
+    concern_raised(concern)  # the DSL team's emails, in the same transaction as the concern
     db.session.commit()
     return concern
 
@@ -54,7 +58,7 @@ def queue(dsl: User, status: str | None = None) -> list[Concern]:
 
 def for_dsl_or_404(dsl: User, concern_id: int) -> Concern:
     concern = db.session.get(Concern, concern_id)
-    if concern is None or concern.school_id != dsl.school_id or not dsl.is_dsl:
+    if concern is None or concern.school_id != dsl.school_id or not dsl.in_dsl_team:
         abort(404)
     return concern
 
@@ -64,6 +68,8 @@ def audit(concern: Concern, user: User, action: str, detail: str = "") -> None:
 
 
 def record_view(concern: Concern, dsl: User) -> None:
+    if concern.first_opened_at is None:
+        concern.first_opened_at = now_utc()  # stops the second alert
     audit(concern, dsl, "viewed")
     db.session.commit()
 
