@@ -315,9 +315,9 @@ def _check_question(c, doc, loc, q, own_outcomes, module_id, questions, question
         _check_chat(c, doc, loc, q)
     if isinstance(q, s.Hotspot):
         _check_hotspot(c, doc, loc, q)
-    if isinstance(q, (s.SingleChoice, s.MultipleChoice)):
-        for j, option in enumerate(q.options):
-            c.picture(doc, loc + ("options", j, "picture"), option.picture)
+    for name in ("options", "items", "steps", "groups"):  # the parts a pupil taps may each have a picture
+        for j, part in enumerate(getattr(q, name, None) or []):
+            c.picture(doc, loc + (name, j, "picture"), getattr(part, "picture", None))
 
 
 def _check_chat(c, doc, loc, q) -> None:

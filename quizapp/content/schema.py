@@ -150,7 +150,7 @@ class Option(Strict):
     text: Text
     correct: bool
     feedback: Text
-    picture: Picture | None = None
+    picture: Picture | None = None  # for pupils who cannot read yet (ages 4-7)
 
 
 class QuestionBase(Strict):
@@ -191,6 +191,7 @@ class SafeItem(Strict):
     text: Text
     safe: bool
     feedback: Text
+    picture: Picture | None = None  # for pupils who cannot read yet (ages 4-7)
 
 
 class SafeOrNot(QuestionBase):
@@ -205,6 +206,7 @@ class SafeOrNot(QuestionBase):
 class Group(Strict):
     id: Id
     label: Text
+    picture: Picture | None = None  # for pupils who cannot read yet (ages 4-7)
 
 
 class GroupItem(Strict):
@@ -212,6 +214,7 @@ class GroupItem(Strict):
     text: Text
     group: Id
     feedback: Text
+    picture: Picture | None = None  # for pupils who cannot read yet (ages 4-7)
 
 
 class _Grouping(QuestionBase):
@@ -241,6 +244,7 @@ class OrderStep(Strict):
     id: Id
     text: Text
     why: Text
+    picture: Picture | None = None  # for pupils who cannot read yet (ages 4-7)
 
 
 class OrderSteps(QuestionBase):
