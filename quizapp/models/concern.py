@@ -25,6 +25,10 @@ CATEGORIES = {
     "other": "Something else",
 }
 TALK_TO = {"teacher": "My teacher", "other_adult": "Another adult at school"}
+# A pupil may press "Tell a grown-up" without choosing a picture or a person:
+# the concern still reaches the DSL, marked "not said".
+NOT_SAID = "not_said"
+NOT_SAID_LABEL = "Not said"
 NEW, IN_PROGRESS, CLOSED = "new", "in_progress", "closed"
 STATUSES = {NEW: "New", IN_PROGRESS: "In progress", CLOSED: "Closed"}
 
@@ -46,6 +50,9 @@ class Concern(db.Model):
     words: Mapped[str] = mapped_column(Text, default="")
     talk_to: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=NEW)
+    # One per "I'm worried" page shown: a double tap sends the same token and
+    # records one concern (services/concerns.raise_concern).
+    request_token: Mapped[str | None] = mapped_column(String(36), unique=True)
     shared_with_teacher: Mapped[bool] = mapped_column(default=False)
     action_taken: Mapped[str] = mapped_column(Text, default="")
     close_reason: Mapped[str] = mapped_column(Text, default="")
@@ -67,11 +74,11 @@ class Concern(db.Model):
 
     @property
     def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
+        return CATEGORIES.get(self.category, NOT_SAID_LABEL if self.category == NOT_SAID else self.category)
 
     @property
     def talk_to_label(self) -> str:
-        return TALK_TO.get(self.talk_to, self.talk_to)
+        return TALK_TO.get(self.talk_to, NOT_SAID_LABEL if self.talk_to == NOT_SAID else self.talk_to)
 
     @property
     def status_label(self) -> str:

@@ -12,7 +12,8 @@ from flask_wtf import FlaskForm
 
 from ..content import Module, get_content
 from ..extensions import db
-from ..models import band_for_year_group
+from ..models import band_for_year_group, now_utc
+from ..models.concern import TALK_TO
 from ..questions import AnswerError, get_type
 from ..services import answer_token, assignments, concerns, positions
 from ..services.render import certificate
@@ -177,10 +178,20 @@ def settings():
         current_user.text_size = form.text_size.data
         current_user.dyslexia_font = form.dyslexia_font.data
         current_user.high_contrast = form.high_contrast.data
+        current_user.read_to_me_setting = form.read_to_me.data
+        current_user.sounds = form.sounds.data
         db.session.commit()
         flash("Your settings are saved. They follow you to any tablet.", "success")
         return redirect(url_for("pupil.home"))
     return render_template("pupil/settings.html", form=form)
+
+
+@bp.post("/no-voice")
+def no_voice():
+    """The page found no voice to read aloud: the teacher sees a note on the class page."""
+    current_user.no_voice_at = now_utc()
+    db.session.commit()
+    return "", 204
 
 
 # ------------------------------------------------------------ I'm worried
@@ -189,17 +200,21 @@ def settings():
 WORRIED_PICTURES = {"unkind": "unkind", "stranger": "stranger", "meet": "meet", "photo": "photo", "upset": "upset", "other": "other"}
 
 
+def worried_people() -> list[tuple[str, str]]:
+    """The people a pupil may choose to talk to (one place: templates/pupil/_worried_people.html)."""
+    return list(TALK_TO.items())
+
+
 @bp.route("/worried", methods=["GET", "POST"])
 def worried():
     form = WorriedForm()
-    if form.validate_on_submit():
-        try:
-            concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data)
-        except concerns.ConcernError as exc:
-            flash(str(exc), "error")
-        else:
-            return redirect(url_for("pupil.worried_thanks"))
-    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES), 400 if form.errors else 200
+    if request.method == "POST":
+        # Nothing the pupil left out can stop a worry (services/concerns.raise_concern).
+        concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data,
+                               (form.request_token.data or "")[:36])
+        return redirect(url_for("pupil.worried_thanks"))
+    form.request_token.data = str(uuid.uuid4())
+    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES, people=worried_people())
 
 
 @bp.get("/worried/thanks")
