@@ -164,7 +164,7 @@ def certificate_png(module_id: str):
     row = positions.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         abort(404)
-    png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at)
+    png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at, current_user.school_class.school.name)
     return png, 200, headers
 
 
