@@ -128,7 +128,7 @@ def layout(first_name: str, topic_title: str, can_do: list[str], on: date, schoo
         y += 6
     y = float(footer_top)
     styles = [(range(32, 11, -2), NAVY)] + [(range(28, 11, -2), INK)] * (len(footer) - 2) + [(range(26, 11, -2), BLUE)]
-    for text, (sizes, fill) in zip(footer, styles):
+    for text, (sizes, fill) in zip(footer, styles, strict=True):
         band, y = _band(text, sizes, False, fill, y, 40)
         boxes += band
     return boxes
