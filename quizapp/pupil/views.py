@@ -52,7 +52,8 @@ def home():
 def module(module_id: str):
     mod = module_or_404(module_id)
     row = positions.get_progress(current_user, mod)
-    return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm())
+    left = positions.first_unanswered(current_user.id, mod) if row is not None and row.completed_at is None else None
+    return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm(), first_unanswered=left)
 
 
 # ------------------------------------------------------------------ lesson
@@ -116,7 +117,11 @@ def quiz_next(module_id: str, number: int):
         if number >= len(mod.bank.questions):
             if row.completed_at is not None:
                 return redirect(url_for("pupil.done", module_id=mod.id))
-            flash("You have a few questions still to answer. Have a go at them, then you are done!", "info")
+            left = positions.first_unanswered(current_user.id, mod)
+            if left is not None:
+                flash("You have a few questions still to answer. Have a go at them, then you are done!", "info")
+                return redirect(url_for("pupil.quiz", module_id=mod.id, number=left))
+            flash("Nearly done! Finish the lesson, then you are done.", "info")
             return redirect(url_for("pupil.module", module_id=mod.id))
     return redirect(url_for("pupil.quiz", module_id=mod.id, number=min(number + 1, len(mod.bank.questions))))
 
