@@ -93,6 +93,7 @@ ROUTES = [
     ("pupil.certificate_png", "GET", lambda w: f"/pupil/modules/{M}/certificate.png", {**PUPIL_ONLY, "pupil": 404}),
     ("pupil.settings", "GET", lambda w: "/pupil/settings", PUPIL_ONLY),
     ("pupil.worried", "GET", lambda w: "/pupil/worried", PUPIL_ONLY),
+    ("pupil.not_me", "GET", lambda w: "/pupil/not-me", PUPIL_ONLY),
     ("pupil.no_voice", "POST", lambda w: "/pupil/no-voice", {**PUPIL_ONLY, "pupil": 204}),
     ("pupil.worried_thanks", "GET", lambda w: "/pupil/worried/thanks", PUPIL_ONLY),
     # Answers are authenticated by the page's signed answer token, never by role: none here.

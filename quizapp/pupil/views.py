@@ -191,6 +191,12 @@ def settings():
     return render_template("pupil/settings.html", form=form)
 
 
+@bp.get("/not-me")
+def not_me():
+    """ "Not me?" asks "Are you <name>?" before signing anyone out."""
+    return render_template("pupil/not_me.html")
+
+
 @bp.post("/no-voice")
 def no_voice():
     """The page found no voice to read aloud: the teacher sees a note on the class page."""

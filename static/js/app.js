@@ -169,7 +169,7 @@
     if (main) { main.insertBefore(banner, main.firstChild); }
     var report = document.body.getAttribute("data-no-voice-url");
     if (report && window.fetch) {
-      var token = document.querySelector("input[name=csrf_token]");
+      var token = document.getElementById("page-csrf-token");
       window.fetch(report, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token ? token.value : "" } }).catch(function () {});
     }
   }
