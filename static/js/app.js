@@ -210,7 +210,7 @@
     readNext(reading);
   }
   function readIn(container) { if (container) { readAll(container.querySelectorAll(".say")); } }
-  window.StaySafeRead = { readIn: readIn, readAll: readAll, stop: stopReading, on: readToMe };
+  window.StaySafeRead = { readIn: readIn, readAll: readAll, stop: stopReading, on: readToMe, busy: function () { return !!reading; } };
 
   ["pointerdown", "keydown"].forEach(function (type) {
     document.addEventListener(type, function () { stopReading(); }, true);
