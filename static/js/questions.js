@@ -366,9 +366,7 @@
     }
     reveal(log, items, function () {
       if (state.ending) {
-        var end = line("chat-ending", state.ending.text);
-        end.setAttribute("data-chat-ending", "");
-        root.insertBefore(end, status);
+        // The ending is the answer's feedback headline (submitted next): shown once, there.
       } else {
         var box = choicesBox(state.choices);
         root.insertBefore(box, status);

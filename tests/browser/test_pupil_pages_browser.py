@@ -61,7 +61,7 @@ def test_a_device_without_a_voice_says_so_kindly(tablet, app, world):
     page.add_init_script("delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;")
     sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
     page.locator(".title-row .say").first.tap()
-    expect(page.get_by_role("status").filter(has_text="cannot read aloud")).to_be_visible()
+    expect(page.locator(".no-voice").filter(has_text="cannot read aloud")).to_be_visible()
 
 
 @pytest.mark.parametrize("size", [(360, 640), (640, 360), (1024, 768)], ids=["phone", "phone-landscape", "tablet-landscape"])
