@@ -12,7 +12,6 @@ from helpers import PASSWORD
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Pupil
-from simulation.solver import right_fields
 
 pytestmark = pytest.mark.browser
 
