@@ -197,9 +197,9 @@ class QuestionType:
         """A misconception key, in words a teacher can read out in class."""
         return key.partition(":")[2]
 
-    def app_buttons(self, question: Any) -> list[str]:
-        """The words on the pretend app's buttons the pupil pressed to do it the
-        safe way ("Private account: On"), for the parent's page. Most types have none."""
+    def app_buttons(self, question: Any) -> list[tuple[str, str]]:
+        """(control, button) in the pretend app's own words, pressed the safe
+        way ("Report the message", "Report"), for the parent's page. Most types have none."""
         return []
 
     def _form(self, form: Any) -> MultiDict:
