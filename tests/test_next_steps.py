@@ -146,3 +146,22 @@ def test_a_parent_sees_finished_topics_first_one_line_for_the_rest_and_the_apps_
     assert 'Report' in page or 'Tell now' in page
     assert '<span class="app-button">Tell now</span>' in page
     assert "9-11" not in page and "ages 7-9" not in page
+
+
+def test_the_home_page_costs_the_same_for_two_classes_as_for_twelve(app, client, auth, world):
+    from quizapp.models import SchoolClass
+    from test_dashboards import _queries
+
+    auth.adult(world.one.emails["admin"])
+    do_module(app, world.one.pupil_a, "passwords-4-7", right=False)
+    few = _queries(app, client, "/teacher/")
+    with app.app_context():
+        for n in range(10):
+            school_class = SchoolClass(school_id=world.one.school_id, name=f"Class {n}", year_group=1 + n % 6)
+            db.session.add(school_class)
+            db.session.flush()
+            db.session.add(Assignment(school_id=world.one.school_id, module_id="passwords-4-7", class_id=school_class.id))
+        db.session.commit()
+    auth.open_class(world.one, world.one.class_b)
+    auth.adult(world.one.emails["admin"])
+    assert _queries(app, client, "/teacher/") == few

@@ -23,7 +23,7 @@ from .forms import AssignmentForm, ClassTopicForm
 def home():
     classes = my_classes(current_user)
     counts = roster.class_sizes(current_user.school_id)
-    open_signins = {c.id: ps.current_signin(c) for c in classes}
+    open_signins = ps.current_signins(classes)
     topics = assign_service.for_classes(current_user.school_id, classes, counts)
     emerging = dashboards.emerging_by_class(get_content(), current_user.school_id,
                                             {cid: {t.module_id for t in ts} for cid, ts in topics.items()})

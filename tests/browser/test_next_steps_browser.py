@@ -33,7 +33,7 @@ def test_a_teacher_sets_a_topic_sees_pupils_finish_and_reaches_what_to_teach_nex
         title = get_content().modules["being-kind-4-7"].topic.title
     page = tablet
     sign_in(page, world.one.emails["teacher_a"])
-    card = page.locator('[data-class-card="%d"]' % world.one.class_a)
+    card = page.locator(f'[data-class-card="{world.one.class_a}"]')
     expect(card).to_contain_text("Hedgehogs")
     check_axe(page)
     card.get_by_role("link", name="Set a topic for Hedgehogs").tap()
@@ -44,7 +44,7 @@ def test_a_teacher_sets_a_topic_sees_pupils_finish_and_reaches_what_to_teach_nex
     expect(page.get_by_role("row", name=re.compile(re.escape(title)))).to_contain_text("0 of 2 pupils")
     check_axe(page)
     page.get_by_role("link", name="All classes").tap()
-    card = page.locator('[data-class-card="%d"]' % world.one.class_a)
+    card = page.locator(f'[data-class-card="{world.one.class_a}"]')
     expect(card.locator("li", has_text=title)).to_contain_text("by 1 Jul")
     expect(card.locator("li", has_text=title)).to_contain_text("finished 0 of 2 pupils")
     # Amara finishes it on a tablet (through the services); Ben gets it all wrong.
