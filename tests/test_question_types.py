@@ -651,8 +651,9 @@ def test_partials_render_small_questions(render_app, kind):
     html = _render(render_app, q)
     _check_page(html, q)
     view = get_type(kind).view(q, 5)
-    for text in _pupil_texts(view):
-        assert f'data-say="{_escape(text)}"' in html, text
+    said = re.findall(r'data-say="([^"]*)"', html)
+    for text in _pupil_texts(view):  # every text is read aloud by some speaker (a phone task's reads its choices too)
+        assert any(_escape(text) in words for words in said), text
 
 
 def test_partials_render_every_real_question(render_app, content):
