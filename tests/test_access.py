@@ -74,7 +74,7 @@ ROUTES = [
     ("school_admin.erase_pupil", "GET", lambda w: f"/teacher/pupils/{w.one.pupil_a}/erase", ADMIN_ONLY),
     ("school_admin.class_teachers", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/teachers",
      {"admin": 200, "teacher_a": 403, "teacher_b": 403, "dsl": 403, "other_school": 403, "other_dsl": 403, **NOT_STAFF}),
-    ("teacher.class_cards", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/cards.png", CLASS_A_VIEW),
+    ("teacher.class_cards", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/cards.zip", CLASS_A_VIEW),
     ("teacher.class_progress", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/progress", CLASS_A_VIEW),
     ("teacher.class_questions", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/questions", CLASS_A_VIEW),
     ("teacher.year_questions", "GET", lambda w: "/teacher/years/1/questions",

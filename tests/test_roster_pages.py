@@ -112,6 +112,7 @@ def test_printable_sign_in_cards(client, auth, world):
     auth.adult(world.one.emails["teacher_a"])
     pdf = client.get(f"/teacher/classes/{world.one.class_a}/cards.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    png = client.get(f"/teacher/classes/{world.one.class_a}/cards.png")
-    assert png.status_code == 200 and png.data[:4] == b"\x89PNG"
+    pictures = client.get(f"/teacher/classes/{world.one.class_a}/cards.zip")
+    assert pictures.status_code == 200 and pictures.data[:2] == b"PK" and pictures.mimetype == "application/zip"
+    assert client.get(f"/teacher/classes/{world.one.class_a}/cards.png").status_code == 404
     assert client.get(f"/teacher/classes/{world.one.class_a}/cards.exe").status_code == 404

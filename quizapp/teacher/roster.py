@@ -15,7 +15,7 @@ from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil
 from ..services import roster, roster_import
-from ..services.render import cards
+from ..services.render import cards, cards_pdf
 from ..services.roster_import import RowError
 from ..services.scope import class_or_404, class_pupils, my_classes, pupil_for_staff_or_404
 from . import bp
@@ -137,12 +137,12 @@ def archive_pupil(pupil_id: int):
 @bp.get("/classes/<int:class_id>/cards.<kind>")
 def class_cards(class_id: int, kind: str):
     school_class = class_or_404(current_user, class_id)
-    if kind not in ("pdf", "png"):
+    if kind not in ("pdf", "zip"):
         abort(404)
     pupils = class_pupils(school_class)
     signin_url = url_for("auth.tablet", _external=True)
     if kind == "pdf":
-        body, mime = cards.class_cards_pdf(school_class, pupils, signin_url), "application/pdf"
-    else:
-        body, mime = cards.class_cards_png(school_class, pupils, signin_url), "image/png"
-    return body, 200, download_headers(f"sign-in-cards-{school_class.name.lower()}.{kind}", mime, inline=True)
+        body, mime = cards_pdf.class_cards_pdf(school_class, pupils, signin_url), "application/pdf"
+    else:  # every page as a PNG: every pupil, however big the class
+        body, mime = cards.class_cards_zip(school_class, pupils, signin_url), "application/zip"
+    return body, 200, download_headers(f"sign-in-cards-{school_class.name.lower()}.{kind}", mime, inline=kind == "pdf")
