@@ -15,7 +15,7 @@ BASE_URL         the app's public address, for links in emails (required in prod
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
                  per-address rate limits count each school, not the proxy
-TIME_ZONE        the time zone pages show dates and times in (default Europe/London)
+TIME_ZONE        the time zone for pages with no school (default Europe/London); each school sets its own
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..content import get_content
+from ..dates import csv_time
 from ..downloads import csv_response
 from ..models import YEAR_GROUPS, Answer, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
@@ -114,7 +115,7 @@ def pupil_page(pupil_id: int):
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
                             ["when", "module", "question", "first try", "right"],
-                            ((a.created_at.isoformat(timespec="minutes"), a.module_id, a.question_id, a.first_try, a.correct) for a in answers))
+                            ((csv_time(a.created_at), a.module_id, a.question_id, a.first_try, a.correct) for a in answers))
     return render_template("teacher/pupil.html", pupil=pupil, grid=grid, progress=progress, answers=answers,
                            modules=content.modules_for_band(band), content=content, labels=dashboards.LEVEL_LABELS,
                            feedback_for=_feedback_for)
