@@ -52,7 +52,8 @@ def _preview(data: bytes):
     mine = {c.id for c in my_classes(current_user)}
     for row in [r for r in preview.rows if r.class_id not in mine]:
         preview.rows.remove(row)
-        preview.errors.append(RowError(row.line, f"You can only add pupils to your own classes ('{row.class_name}' is not one of them)."))
+        preview.errors.append(RowError(row.line, f"You can only add pupils to your own classes ('{row.class_name}' is not one of them).",
+                                       row.display_name))
     preview.errors.sort(key=lambda e: e.line)
     return preview
 
@@ -71,8 +72,12 @@ def roster_import_confirm():
     except roster_import.RosterError as exc:
         flash(str(exc), "error")
         return redirect(url_for("teacher.roster_import_page"))
-    flash(f"Imported {len(created)} pupil{'s' if len(created) != 1 else ''}. Print their sign-in cards from each class page.", "success")
-    return redirect(url_for("teacher.home"))
+    flash(f"Imported {len(created)} pupil{'s' if len(created) != 1 else ''}.", "success")
+    if not created:
+        return redirect(url_for("teacher.home"))
+    # The class most of them joined (the first, on a tie), where "Print their cards" waits.
+    class_ids = [pupil.class_id for pupil in created]
+    return redirect(url_for("teacher.class_page", class_id=max(dict.fromkeys(class_ids), key=class_ids.count), imported=len(created)))
 
 
 @bp.get("/roster/template.csv")

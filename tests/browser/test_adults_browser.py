@@ -40,7 +40,8 @@ def test_a_teacher_imports_a_class_prints_cards_assigns_a_topic_and_sees_results
     check_axe(page)
     page.get_by_role("button", name="Import 2 pupils").tap()
     expect(page.get_by_text("Imported 2 pupils")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Badgers")).first.tap()
+    expect(page.get_by_role("heading", name=re.compile("Badgers"))).to_be_visible()  # landed on the class page
+    expect(page.get_by_role("link", name="Print their cards")).to_be_visible()
     expect(page.get_by_role("link", name="Nadia H.")).to_be_visible()
     check_axe(page)
     cards_link = page.get_by_role("link", name="Print sign-in cards (PDF)")
