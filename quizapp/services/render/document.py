@@ -19,9 +19,9 @@ PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, mm
 NAVY, BLUE, INK, GREY, PALE = (23, 74, 148), (31, 95, 191), (29, 36, 51), (110, 110, 110), (236, 240, 246)
 
 
-def new_document(title: str, margin: float) -> FPDF:
+def new_document(title: str, margin: float, landscape: bool = False) -> FPDF:
     """An empty A4 document with the app's font, a title and English as its language."""
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
     pdf.add_font(FONT, "", str(font_file(False)))
     pdf.add_font(FONT, "B", str(font_file(True)))
     pdf.set_margins(margin, margin, margin)
