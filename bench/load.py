@@ -277,9 +277,9 @@ def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str |
         bare_env = servers.app_env(bare_url, secret)
         servers.init_bare_db(bare_env)
         lesson, ceiling, bare_stats = Stats(), Stats(), Stats()
-        with servers.running("app", servers.APP_SPEC, env, args.workers, folder, threads=args.threads) as server, \
-                background_counter(env, folder, not args.count_on_view):
-            pupils = classroom(args, server, specs, classes, book, lesson)
+        with servers.running("app", servers.APP_SPEC, env, args.workers, folder, threads=args.threads) as server:
+            with background_counter(env, folder, not args.count_on_view):  # the classroom phase only: the ceiling measures inserts
+                pupils = classroom(args, server, specs, classes, book, lesson)
             print(f"classroom: {lesson.signed_in}/{len(specs)} pupils signed in; "
                   f"{lesson.answers_ok} answers acknowledged in {args.seconds:g}s "
                   f"= {lesson.answers_ok / args.seconds:.1f} answers/s; {lesson.doubles} double submits")
