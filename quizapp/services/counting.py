@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from ..content import get_content
-from ..database import insert_on_conflict, write_transaction
+from ..database import insert_on_conflict, reads_first, write_transaction
 from ..extensions import db
 from ..models import Answer, MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally, now_utc
 from ..questions import misconception_keys
@@ -118,7 +118,8 @@ def catch_up_loop(every: float, rounds: int | None = None) -> None:
     while rounds is None or done < rounds:
         started = time.monotonic()
         try:
-            catch_up_everything()
+            with reads_first():  # SQLite: the write lock only while counting, not while looking for answers
+                catch_up_everything()
         except Exception:  # a busy database or a dropped connection: log it, try again next round
             db.session.rollback()
             log.exception("background catch-up failed")
