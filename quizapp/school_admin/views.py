@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import NumberRange
+from wtforms import EmailField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS
 from ..services import accounts, data_protection, roster
+from ..services import staff as staff_service
 from ..services.scope import class_or_404, pupil_for_staff_or_404, school_teachers, staff_or_404
-from ..teacher.forms import ClassForm
+from ..teacher.forms import ClassForm, MultiCheckboxField
 from . import bp
 
 # ----------------------------------------------------------------- classes
@@ -93,10 +94,68 @@ def school_settings():
 # ------------------------------------------------------------------- staff
 
 
+class AddStaffForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(message="Enter their name."), Length(max=80)])
+    email = EmailField("Email", validators=[DataRequired(message="Enter their email address."), Length(max=254)])
+    roles = MultiCheckboxField("Roles", choices=choices(staff_service.ROLES.items()),
+                               validators=[DataRequired(message="Choose at least one role.")])
+
+
+def _staff_page(add_form: AddStaffForm, status: int = 200):
+    school_id = current_user.school_id
+    return render_template("school_admin/staff.html", staff=accounts.school_staff(school_id), form=FlaskForm(),
+                           add_form=add_form, roles=staff_service.ROLES, roles_of=staff_service.roles_of,
+                           audit=staff_service.audit_log(school_id)), status
+
+
 @bp.get("/staff")
 def staff_list():
-    """Every staff account, to turn a leaver's off (or back on)."""
-    return render_template("school_admin/staff.html", staff=accounts.school_staff(current_user.school_id), form=FlaskForm())
+    """Every staff account: add and invite, set roles, turn a leaver's off (or back on); the audit of changes."""
+    return _staff_page(AddStaffForm(formdata=None))
+
+
+@bp.post("/staff/new")
+def add_staff():
+    form = AddStaffForm()
+    if form.validate_on_submit():
+        try:
+            staff = staff_service.add_staff(current_user, form.name.data, form.email.data, set(form.roles.data))
+        except accounts.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            flash(f"Added {staff.name}. An invitation is on its way to {staff.email}: the link works for 72 hours.", "success")
+            return redirect(url_for("school_admin.staff_list"))
+    return _staff_page(form, 400)
+
+
+@bp.post("/staff/<int:user_id>/roles")
+def set_staff_roles(user_id: int):
+    staff = staff_or_404(current_user, user_id)
+    if not FlaskForm().validate_on_submit():
+        flash("That did not work: please try again.", "error")
+        return redirect(url_for("school_admin.staff_list"))
+    try:
+        changed = staff_service.set_roles(current_user, staff, set(request.form.getlist("roles")))
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Saved {staff.name}'s roles." if changed else "Nothing to change.", "success")
+    return redirect(url_for("school_admin.staff_list"))
+
+
+@bp.post("/staff/<int:user_id>/invite")
+def resend_invite(user_id: int):
+    staff = staff_or_404(current_user, user_id)
+    if not FlaskForm().validate_on_submit():
+        flash("That did not work: please try again.", "error")
+        return redirect(url_for("school_admin.staff_list"))
+    try:
+        staff_service.resend_invite(current_user, staff)
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"A new invitation is on its way to {staff.email}. Earlier links no longer work.", "success")
+    return redirect(url_for("school_admin.staff_list"))
 
 
 @bp.post("/staff/<int:user_id>/active")
@@ -107,7 +166,7 @@ def set_staff_active(user_id: int):
         return redirect(url_for("school_admin.staff_list"))
     turn_on = request.form.get("active") == "1"
     try:
-        accounts.set_staff_active(current_user, staff, turn_on)
+        staff_service.set_active(current_user, staff, turn_on)
     except accounts.AccountError as exc:
         flash(str(exc), "error")
     else:
