@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS
-from ..services import accounts, data_protection, roster
+from ..services import accounts, data_protection, roster, safe_adults
 from ..services import staff as staff_service
-from ..services.scope import class_or_404, pupil_for_staff_or_404, school_teachers, staff_or_404
+from ..services.scope import class_or_404, pupil_for_staff_or_404, safe_adult_or_404, school_teachers, staff_or_404
 from ..teacher.forms import ClassForm, MultiCheckboxField
 from . import bp
 
@@ -92,6 +93,73 @@ def school_settings():
 
 
 # ------------------------------------------------------------------- staff
+
+
+class SafeAdultForm(FlaskForm):
+    name = StringField("Name, as pupils know them", description="For example Mrs Patel.",
+                       validators=[DataRequired(message="Enter their name."), Length(max=80)])
+    role = StringField("What they do", description="For example: keeps children safe at our school; our head teacher.",
+                       validators=[DataRequired(message="Say what they do."), Length(max=120)])
+    photo = FileField("Photo (optional)", description="A JPEG, PNG or WebP photo under 5 MB. We remove its hidden "
+                      "details (such as where it was taken) and make it small.")
+    remove_photo = BooleanField("Remove the photo")
+
+
+# Photos may be up to 5 MB: the body may be bigger than the app's usual 2 MB,
+# so a file that is too big gets the form's own message, not an error page.
+PHOTO_FORM_LIMIT = 12 * 1024 * 1024
+
+
+def _photo_bytes(form: SafeAdultForm) -> bytes | None:
+    upload = form.photo.data
+    return upload.read(safe_adults.MAX_BYTES + 1) or None if upload else None
+
+
+@bp.route("/safe-adults", methods=["GET", "POST"])
+def safe_adults_page():
+    """The school's safe grown-ups, shown to pupils; add one."""
+    request.max_content_length = PHOTO_FORM_LIMIT
+    form = SafeAdultForm()
+    if form.validate_on_submit():
+        try:
+            adult = safe_adults.add(current_user, form.name.data, form.role.data, _photo_bytes(form))
+        except safe_adults.PhotoError as exc:
+            form.photo.errors.append(str(exc))
+        except safe_adults.SafeAdultError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Added {adult.name}. Pupils see them on the \"I'm worried\" page and in the getting-help lessons.",
+                  "success")
+            return redirect(url_for("school_admin.safe_adults_page"))
+    return render_template("school_admin/safe_adults.html", form=form,
+                           adults=safe_adults.for_school(current_user.school_id)), 400 if form.errors else 200
+
+
+@bp.route("/safe-adults/<int:adult_id>", methods=["GET", "POST"])
+def edit_safe_adult(adult_id: int):
+    adult = safe_adult_or_404(current_user, adult_id)
+    request.max_content_length = PHOTO_FORM_LIMIT
+    form = SafeAdultForm(obj=adult)
+    if form.validate_on_submit():
+        try:
+            safe_adults.update(adult, form.name.data, form.role.data, _photo_bytes(form), form.remove_photo.data)
+        except safe_adults.PhotoError as exc:
+            form.photo.errors.append(str(exc))
+        except safe_adults.SafeAdultError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Saved {adult.name}.", "success")
+            return redirect(url_for("school_admin.safe_adults_page"))
+    return render_template("school_admin/safe_adult_edit.html", form=form, adult=adult), 400 if form.errors else 200
+
+
+@bp.post("/safe-adults/<int:adult_id>/remove")
+def remove_safe_adult(adult_id: int):
+    adult = safe_adult_or_404(current_user, adult_id)
+    if FlaskForm().validate_on_submit():
+        safe_adults.remove(adult)
+        flash(f"Removed {adult.name}.", "success")
+    return redirect(url_for("school_admin.safe_adults_page"))
 
 
 class AddStaffForm(FlaskForm):
