@@ -86,9 +86,9 @@ def _clean(name: str, role: str) -> tuple[str, str]:
     return name[:80], role[:120]
 
 
-def add(admin: User, name: str, role: str, photo: bytes | None) -> SafeAdult:
+def add(admin: User, name: str, role: str, photo: bytes | None = None) -> SafeAdult:
     name, role = _clean(name, role)
-    picture = process_photo(photo) if photo else None  # before anything is stored
+    picture = process_photo(photo) if photo is not None else None  # before anything is stored
     count = db.session.execute(select(func.count(SafeAdult.id)).where(SafeAdult.school_id == admin.school_id)).scalar_one()
     if count >= MAX_ADULTS:
         raise SafeAdultError(f"A school can show up to {MAX_ADULTS} safe adults.")
@@ -101,7 +101,7 @@ def add(admin: User, name: str, role: str, photo: bytes | None) -> SafeAdult:
 
 def update(adult: SafeAdult, name: str, role: str, photo: bytes | None, remove_photo: bool = False) -> None:
     name, role = _clean(name, role)
-    picture = process_photo(photo) if photo else None
+    picture = process_photo(photo) if photo is not None else None
     adult.name, adult.role = name, role
     if picture is not None:
         adult.photo, adult.photo_version = picture, abs(adult.photo_version) + 1
