@@ -14,7 +14,7 @@ from sqlalchemy import select
 from helpers import post
 from quizapp.content import get_content
 from quizapp.extensions import db
-from quizapp.models import Concern, Pupil, School, SchoolClass
+from quizapp.models import Concern, Pupil, SafeAdult, School, SchoolClass
 from quizapp.services import safe_adults
 from quizapp.services.pupil_signin import random_pin
 
@@ -272,3 +272,15 @@ def test_no_getting_help_question_asks_for_mrs_hughes_as_a_real_person(app):
                 for part in getattr(question, "items", []) + getattr(question, "spots", []):
                     text = getattr(part, "text", None) or getattr(part, "label", "")
                     assert not text.startswith("Mrs Hughes"), question.id
+
+
+def test_another_schools_admin_cannot_see_change_or_remove_them(app, client, auth, world):
+    from helpers import add_safe_adults
+
+    add_safe_adults(app, world)
+    auth.adult(world.two.emails["admin"])
+    assert client.get(f"/teacher/safe-adults/{world.one.safe_adult}").status_code == 404
+    assert post(client, f"/teacher/safe-adults/{world.one.safe_adult}/remove", token_from="/teacher/safe-adults").status_code == 404
+    assert "Mrs Lane" in client.get("/teacher/safe-adults").get_data(as_text=True)  # their own
+    with app.app_context():
+        assert db.session.get(SafeAdult, world.one.safe_adult) is not None
