@@ -4,7 +4,6 @@ link; a pupil meets the school's own safe adults, with their photos, on the
 "I'm worried" page and in a getting-help lesson."""
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
