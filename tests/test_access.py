@@ -56,6 +56,8 @@ ROUTES = [
     ("teacher.close_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/close", CLASS_A_CHANGE),
     ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin", CLASS_A_CHANGE),
     ("teacher.assignments", "GET", lambda w: "/teacher/assignments", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.set_class_topic", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/assignments", CLASS_A_CHANGE),
+    ("teacher.lesson_page", "GET", lambda w: f"/teacher/lessons/{M}", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.remove_assignment", "POST", lambda w: f"/teacher/assignments/{w.one.assignment}/remove", CLASS_A_CHANGE),
     ("teacher.roster_import_page", "GET", lambda w: "/teacher/roster/import", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.roster_import_confirm", "POST", lambda w: "/teacher/roster/import/confirm",
@@ -186,3 +188,8 @@ def test_dsl_and_admin_see_the_whole_school_but_not_the_other(client, auth, worl
         assert client.get(f"/teacher/classes/{world.one.class_b}").status_code == 200
         assert client.get(f"/teacher/classes/{world.two.class_b}").status_code == 404
         auth.signout()
+
+
+def test_an_unknown_lesson_is_a_404_for_staff(client, auth, world):
+    auth.adult(world.one.emails["teacher_a"])
+    assert client.get("/teacher/lessons/not-a-module").status_code == 404
