@@ -19,6 +19,8 @@ DSL_CHANGE = {"dsl": 302, "other_dsl": 404, "anon": 302, "*": 404}
 CLASS_A_CHANGE = {"teacher_a": 302, "teacher_b": 404, "dsl": 302, "admin": 302, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
 CLASS_A_VIEW = {"teacher_a": 200, "teacher_b": 404, "dsl": 200, "admin": 200, "other_school": 404, "other_dsl": 404, **NOT_STAFF}
 ADMIN_ONLY = {"admin": 200, "teacher_a": 403, "teacher_b": 403, "dsl": 403, "other_school": 403, "other_dsl": 403, **NOT_STAFF}
+# The governors' report: the school admin and the DSL team, each of their own school only (no id in the URL).
+GOVERNORS = {"dsl": 200, "admin": 200, "other_dsl": 200, "teacher_a": 404, "teacher_b": 404, "other_school": 404, **NOT_STAFF}
 M = "passwords-4-7"  # a module of pupil_a's band (Year 1)
 
 
@@ -59,6 +61,9 @@ ROUTES = [
     ("teacher.set_class_topic", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/assignments", CLASS_A_CHANGE),
     ("teacher.lesson_page", "GET", lambda w: f"/teacher/lessons/{M}", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.remove_assignment", "POST", lambda w: f"/teacher/assignments/{w.one.assignment}/remove", CLASS_A_CHANGE),
+    ("teacher.governors_report", "GET", lambda w: "/teacher/governors", GOVERNORS),
+    ("teacher.governors_report", "GET", lambda w: "/teacher/governors?term=2026-spring", GOVERNORS),
+    ("teacher.governors_report_pdf", "GET", lambda w: "/teacher/governors.pdf?term=2026-autumn", GOVERNORS),
     ("teacher.roster_import_page", "GET", lambda w: "/teacher/roster/import", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.roster_import_confirm", "POST", lambda w: "/teacher/roster/import/confirm",
      {"teacher_a": 302, "teacher_b": 302, "dsl": 302, "admin": 302, "other_school": 302, "other_dsl": 302, **NOT_STAFF}),
@@ -88,7 +93,7 @@ ROUTES = [
     ("school_admin.erase_pupil", "GET", lambda w: f"/teacher/pupils/{w.one.pupil_a}/erase", ADMIN_ONLY),
     ("school_admin.class_teachers", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/teachers",
      {"admin": 200, "teacher_a": 403, "teacher_b": 403, "dsl": 403, "other_school": 403, "other_dsl": 403, **NOT_STAFF}),
-    ("teacher.class_cards", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/cards.png", CLASS_A_VIEW),
+    ("teacher.class_cards", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/cards.zip", CLASS_A_VIEW),
     ("teacher.class_progress", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/progress", CLASS_A_VIEW),
     ("teacher.class_questions", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/questions", CLASS_A_VIEW),
     ("teacher.year_questions", "GET", lambda w: "/teacher/years/1/questions",

@@ -161,7 +161,8 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
         "teacher.add_pupil": pupil,
         "teacher.edit_pupil": pupil,
         "school_admin.add_class": {"name": F(["Owls", " Foxes "], ["Hedgehogs", "x" * 61]), "year_group": F(years, odd_years)},
-        "school_admin.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"])},
+        "school_admin.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"]),
+                                         "timezone": F(["Europe/London", "Asia/Dubai"], ["", "Mars/Olympus", "../etc/passwd"])},
         "school_admin.erase_pupil": {"confirm": F(["Amara", " AMARA "], ["Ben"])},
         "school_admin.set_staff_active": {"active": F(["0", "1"], ["2", "", "yes", "-1"])},
         "school_admin.add_staff": {"name": F(["Ms New", " Zoë O'Neil "], ["", "x" * 81]), "email": new_email,
@@ -390,7 +391,7 @@ def _show_class_and_pupil(app, client, server_errors, class_id, class_name, firs
             event("pupil added")
             assert len(pupil.first_name) <= MAX_FIRST_NAME and len(pupil.last_initial) == 1, (pupil.first_name, pupil.last_initial)
     pages = [f"/teacher/classes/{class_id}", f"/teacher/classes/{class_id}/progress", f"/teacher/classes/{class_id}/progress?format=csv",
-             f"/teacher/classes/{class_id}/questions?format=csv", f"/teacher/classes/{class_id}/cards.png", "/teacher/years/3/progress"]
+             f"/teacher/classes/{class_id}/questions?format=csv", f"/teacher/classes/{class_id}/cards.zip", "/teacher/years/3/progress"]
     if pupil is not None:
         pages += [f"/teacher/pupils/{pupil.id}", f"/teacher/pupils/{pupil.id}?format=csv", f"/teacher/pupils/{pupil.id}/export.json"]
     for url in pages:
@@ -635,8 +636,8 @@ def test_regression_coverage_csv_puts_by_in_a_header(client, world, teacher_a, s
 
 
 @pytest.mark.parametrize("class_name,download", [
-    ("Owls\rRoom 2", "progress?format=csv"), ("Owls\rRoom 2", "cards.png"), ("Łabędzie", "questions?format=csv"),
-    ("🦔 Hedgehogs", "cards.png"), ("Łabędzie", "pupil answers"),
+    ("Owls\rRoom 2", "progress?format=csv"), ("Owls\rRoom 2", "cards.zip"), ("Łabędzie", "questions?format=csv"),
+    ("🦔 Hedgehogs", "cards.zip"), ("🦔 Hedgehogs", "cards.pdf"), ("Owls\rRoom 2", "cards.pdf"), ("Łabędzie", "pupil answers"),
 ])
 def test_regression_class_name_in_download_headers(app, client, world, admin, server_errors, class_name, download):
     made = post(client, "/teacher/classes/new", {"name": class_name, "year_group": "3"}, token_from="/")

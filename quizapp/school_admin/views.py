@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, EmailField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
+from ..dates import is_time_zone
 from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS
@@ -53,9 +54,16 @@ def class_teachers(class_id: int):
 # --------------------------------------------------------- data protection
 
 
-class RetentionForm(FlaskForm):
+class SchoolSettingsForm(FlaskForm):
     retention_months = IntegerField("Months to keep the learning data of pupils who have left",
                                     validators=[NumberRange(min=1, max=120, message="Choose between 1 and 120 months.")])
+    timezone = StringField("Time zone", description="Every date and time on these pages, in downloads and in emails is shown in"
+                           " this time zone, for example Europe/London.",
+                           validators=[DataRequired(message="Give a time zone, for example Europe/London.")])
+
+    def validate_timezone(self, field):
+        if not is_time_zone((field.data or "").strip()):
+            raise ValidationError("That is not a time zone we know. Try Europe/London.")
 
 
 @bp.get("/pupils/<int:pupil_id>/export.json")
@@ -85,9 +93,10 @@ def erase_pupil(pupil_id: int):
 @bp.route("/school", methods=["GET", "POST"])
 def school_settings():
     school = current_user.school
-    form = RetentionForm(obj=school)
+    form = SchoolSettingsForm(obj=school)
     if form.validate_on_submit():
-        data_protection.set_retention(school, form.retention_months.data)
+        school.timezone = form.timezone.data.strip()
+        data_protection.set_retention(school, form.retention_months.data)  # commits both
         flash("Saved.", "success")
         return redirect(url_for("school_admin.school_settings"))
     return render_template("school_admin/school.html", form=form, school=school), 400 if form.errors else 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import func, select
 
+from ..dates import csv_time, school_zone
 from ..downloads import csv_text
 from ..extensions import db
 from ..models import CLOSED, IN_PROGRESS, NEW, Concern, ConcernAudit, ConcernNote, Pupil, User, now_utc, teacher_classes
@@ -139,13 +140,14 @@ def export_csv(dsl: User) -> str:
     """Every concern of the DSL's school as CSV (each cell formula-guarded)."""
     concerns = queue(dsl)
     notes = _notes_by_concern([c.id for c in concerns])
+    zone = school_zone(dsl.school)  # times as the school reads them, in its own zone
     rows = []
     for c in concerns:
         rows.append([
-            c.id, c.created_at.isoformat(timespec="minutes"), c.pupil_name, c.class_name, c.category_label,
+            c.id, csv_time(c.created_at, zone), c.pupil_name, c.class_name, c.category_label,
             c.words, c.talk_to_label, c.status_label, c.action_taken, c.close_reason,
-            c.closed_at.isoformat(timespec="minutes") if c.closed_at else "",
-            " | ".join(f"{n.created_at:%Y-%m-%d %H:%M} {n.author_name}: {n.body}" for n in notes.get(c.id, [])),
+            csv_time(c.closed_at, zone),
+            " | ".join(f"{csv_time(n.created_at, zone)} {n.author_name}: {n.body}" for n in notes.get(c.id, [])),
             "yes" if c.pupil_erased else "no",
         ])
         audit(c, dsl, "exported")

@@ -15,6 +15,7 @@ from ..models import (
     ParentLink,
     Pupil,
     SafeAdult,
+    School,
     SchoolClass,
     User,
     teacher_classes,
@@ -126,6 +127,13 @@ def year_group_or_404(user: User, year_group: int) -> int:
     if year_group not in YEAR_GROUPS or (years is not None and year_group not in years):
         abort(404)
     return year_group
+
+
+def governors_report_school_or_404(user: User) -> School:
+    """The school whose governors' report this person may read: school admins and the DSL team, their own school only."""
+    if not (user.is_staff and (user.is_school_admin or user.in_dsl_team)) or user.school is None:
+        abort(404)
+    return user.school
 
 
 def school_teachers(user: User) -> list[User]:

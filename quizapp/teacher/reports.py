@@ -10,6 +10,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..content import get_content
+from ..dates import csv_time
 from ..downloads import csv_response
 from ..models import YEAR_GROUPS, Answer, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
@@ -154,7 +155,7 @@ def pupil_page(pupil_id: int):
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
                             ["When", "Topic", "Question", "First try", "Right"],
-                            ((a.created_at.isoformat(timespec="minutes"), _topic_title(a.module_id), _prompt(a.question_id),
+                            ((csv_time(a.created_at), _topic_title(a.module_id), _prompt(a.question_id),
                               "yes" if a.first_try else "no", "yes" if a.correct else "no") for a in answers))
     return render_template("teacher/pupil.html", pupil=pupil, grid=grid, progress=progress, answers=answers,
                            modules=content.modules_for_band(band), content=content, labels=dashboards.LEVEL_LABELS,
