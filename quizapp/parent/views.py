@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..content import get_content
 from ..models import band_for_year_group
-from ..services import positions
+from ..services import dashboards, positions
 from ..services.render import certificate
 from ..services.scope import child_or_404, children_of
 from . import bp
@@ -28,7 +28,8 @@ def child(pupil_id: int):
     content = get_content()
     done = {row.module_id: row for row in positions.finished_modules([pupil.id])[pupil.id]}
     modules = content.modules_for_band(band_for_year_group(pupil.year_group))
-    return render_template("parent/child.html", child=pupil, modules=modules, done=done)
+    remembered = {m: ok for (_, m), ok in dashboards.remembered([pupil.id], modules).items()}
+    return render_template("parent/child.html", child=pupil, modules=modules, done=done, remembered=remembered)
 
 
 @bp.get("/children/<int:pupil_id>/certificates/<module_id>.png")

@@ -22,8 +22,14 @@ from . import bp
 LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": "#7fb2e5", "secure": "#1b7a3d"}
 
 
-def _wants_csv() -> bool:
-    return request.args.get("format") == "csv"
+def _wants_csv(table: str | None = None) -> bool:
+    """?format=csv downloads a page's main table; ?format=csv&table=stuck its "What stuck" table."""
+    return request.args.get("format") == "csv" and request.args.get("table") == table
+
+
+def _stuck_csv(filename: str, rows):
+    return csv_response(filename, ["outcome", "revisit", "pupils who did it", "Secure at the end", "Secure at the revisit"],
+                        ((r.outcome.text, r.revisit, r.pupils, r.secure_at_end, r.secure_then) for r in rows))
 
 
 # ------------------------------------------------------------------ grid
@@ -34,6 +40,9 @@ def class_progress(class_id: int):
     school_class = class_or_404(current_user, class_id)
     band = band_for_year_group(school_class.year_group)
     grid = dashboards.outcome_grid(get_content(), band, current_user.school_id, school_class.id)
+    stuck = dashboards.what_stuck(get_content(), band, current_user.school_id, class_id=school_class.id)
+    if _wants_csv("stuck"):
+        return _stuck_csv(f"what-stuck-{school_class.name}.csv", stuck)
     if _wants_csv():
         return csv_response(f"progress-{school_class.name}.csv", ["pupil"] + [o.id for o in grid.outcomes],
                             ([p.display_name] + [dashboards.LEVEL_LABELS[grid.cells[(p.id, o.id)]] for o in grid.outcomes]
@@ -42,7 +51,7 @@ def class_progress(class_id: int):
         [(o.text, dict(grid.counts[o.id])) for o in grid.outcomes], order=list(dashboards.LEVELS),
         colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{school_class.name}: pupils at each level, by outcome")
     return render_template("teacher/progress.html", school_class=school_class, grid=grid, band=band, chart=chart,
-                           rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
+                           stuck=stuck, revisit_rule=dashboards.REVISIT_RULE, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
 
 
 @bp.get("/years/<int:year_group>/progress")
@@ -52,13 +61,17 @@ def year_progress(year_group: int):
     band = band_for_year_group(year_group)
     outcomes, counts, pupils = dashboards.level_counts(get_content(), band, current_user.school_id, year_group=year_group)
     label = year_group_label(year_group)
+    stuck = dashboards.what_stuck(get_content(), band, current_user.school_id, year_group=year_group)
+    if _wants_csv("stuck"):
+        return _stuck_csv(f"what-stuck-{label}.csv", stuck)
     if _wants_csv():
         return csv_response(f"progress-{label}.csv", ["outcome"] + [dashboards.LEVEL_LABELS[lv] for lv in dashboards.LEVELS],
                             ([o.text] + [counts[o.id][lv] for lv in dashboards.LEVELS] for o in outcomes))
     chart = charts.stacked_bar([(o.text, dict(counts[o.id])) for o in outcomes], order=list(dashboards.LEVELS),
                                colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{label}: pupils at each level, by outcome")
     return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
-                           counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS,
+                           counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE,
+                           stuck=stuck, revisit_rule=dashboards.REVISIT_RULE, labels=dashboards.LEVEL_LABELS,
                            levels=dashboards.LEVELS)
 
 
@@ -111,12 +124,19 @@ def pupil_page(pupil_id: int):
     grid = dashboards.outcome_grid(content, band, current_user.school_id, pupil.class_id)
     progress = positions.progress_by_module(pupil)
     answers = stored_answers.recent_answers(pupil, limit=200)
+    stuck = dashboards.pupil_stuck(pupil.id, [o.id for o in grid.outcomes])
+    if _wants_csv("stuck"):
+        return csv_response(f"what-stuck-{pupil.first_name}-{pupil.last_initial}.csv",
+                            ["outcome", "at the end", "revisit 1", "revisit 2"],
+                            ((o.text, *(dashboards.LEVEL_LABELS[stuck[o.id].get(k, "not_started")] for k in ("end", 1, 2)))
+                             for o in grid.outcomes if o.id in stuck))
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
                             ["when", "module", "question", "first try", "right"],
                             ((a.created_at.isoformat(timespec="minutes"), a.module_id, a.question_id, a.first_try, a.correct) for a in answers))
     return render_template("teacher/pupil.html", pupil=pupil, grid=grid, progress=progress, answers=answers,
                            modules=content.modules_for_band(band), content=content, labels=dashboards.LEVEL_LABELS,
+                           stuck=stuck, revisit_rule=dashboards.REVISIT_RULE,
                            feedback_for=_feedback_for)
 
 
