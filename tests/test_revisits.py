@@ -215,3 +215,49 @@ def test_revisit_pages_are_for_finished_modules_of_the_pupils_own_band(app, clie
     assert client.get(f"/pupil/remember/{MODULE}/1/1").status_code == 200
     assert client.get(f"/pupil/remember/{MODULE}/3/1").status_code == 404
     assert client.get(f"/pupil/remember/{MODULE}/1/4").status_code == 404
+
+
+def test_first_try_counts_at_each_revisit_and_what_faded_comes_first(app, client, auth, world, clock):
+    module = _module(app)
+    auth.pupil(world.one, world.one.pupil_a)
+    finish_module(app, client, module, lesson_checks=True)  # all Secure at the end; every question seen
+    clock(22)
+    with app.app_context():
+        picked = revisits.pick_questions(world.one.pupil_a, module, 1)  # the hardest: all were right, so in order
+    token = answer_token(client, f"/pupil/modules/{MODULE}/quiz/1")
+    for question in picked:  # wrong, then right: the first try at the revisit is the one that counts
+        send_answer(client, token, MODULE, question, wrong_fields(question), source="revisit-1")
+        send_answer(client, token, MODULE, question, right_fields(question), source="revisit-1")
+    client.get("/pupil/")  # the pupil's home counts their new answers
+    with app.app_context():
+        firsts = db.session.execute(select(Answer).where(Answer.source == "revisit-1", Answer.first_try.is_(True))
+                                    ).scalars().all()
+        assert len(firsts) == 3 and not any(a.correct for a in firsts)  # one per question at this revisit
+        tallies = db.session.execute(select(RevisitTally)).scalars().all()
+        assert tallies and all(t.right_first_time == 0 and t.revisit == 1 for t in tallies)
+        rows = dashboards.what_stuck(get_content(), "4-7", world.one.school_id, year_group=1)
+        faded = dashboards.faded_most(rows)
+        assert faded and all(r.secure_at_end == 1 and r.secure_then == 0 for r in faded)
+        assert {r.outcome.id for r in faded} == {o for q in picked for o in q.outcomes}
+    auth.signout()
+    auth.adult(world.one.emails["teacher_a"])
+    year = client.get("/teacher/years/1/progress").get_data(as_text=True)
+    assert "Faded most" in year
+    assert client.get("/teacher/years/1/progress?format=csv&table=stuck").get_data(as_text=True).count("\n") == len(rows) + 1
+
+
+def test_a_revisit_answer_without_javascript(app, client, auth, world, clock):
+    module = _module(app)
+    auth.pupil(world.one, world.one.pupil_a)
+    finish_module(app, client, module)
+    url = f"/pupil/remember/{MODULE}/1/1"
+    page = client.get(url).get_data(as_text=True)
+    question = get_content_question(app, re.search(r'data-question="([^"]+)"', page).group(1))
+    fields = {k: v[0] for k, v in right_fields(question).items()}
+    reply = post(client, "/pupil/api/answer", {"module": MODULE, "question": question.id, "client_id": "nojs12345678",
+                                               "answer_token": answer_token(client, url), "source": "revisit-1", **fields},
+                 token_from=url)
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and f"/pupil/remember/{MODULE}/1/1/next" in html
+    with app.app_context():
+        assert db.session.execute(select(Answer.source)).scalars().all().count("revisit-1") == 1

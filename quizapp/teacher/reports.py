@@ -51,7 +51,8 @@ def class_progress(class_id: int):
         [(o.text, dict(grid.counts[o.id])) for o in grid.outcomes], order=list(dashboards.LEVELS),
         colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{school_class.name}: pupils at each level, by outcome")
     return render_template("teacher/progress.html", school_class=school_class, grid=grid, band=band, chart=chart,
-                           stuck=stuck, revisit_rule=dashboards.REVISIT_RULE, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
+                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE,
+                           rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
 
 
 @bp.get("/years/<int:year_group>/progress")
@@ -71,8 +72,8 @@ def year_progress(year_group: int):
                                colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{label}: pupils at each level, by outcome")
     return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
                            counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE,
-                           stuck=stuck, revisit_rule=dashboards.REVISIT_RULE, labels=dashboards.LEVEL_LABELS,
-                           levels=dashboards.LEVELS)
+                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE,
+                           labels=dashboards.LEVEL_LABELS, levels=dashboards.LEVELS)
 
 
 # ------------------------------------------------------------- questions
