@@ -261,3 +261,16 @@ def test_a_revisit_answer_without_javascript(app, client, auth, world, clock):
     assert reply.status_code == 200 and f"/pupil/remember/{MODULE}/1/1/next" in html
     with app.app_context():
         assert db.session.execute(select(Answer.source)).scalars().all().count("revisit-1") == 1
+
+
+def test_revisit_tallies_are_exported_and_erased_with_the_pupil(app, client, auth, world, clock):
+    from quizapp.models import Pupil
+    from quizapp.services import data_protection
+
+    test_a_revisit_answer_without_javascript(app, client, auth, world, clock)
+    client.get("/pupil/")  # counted
+    with app.app_context():
+        pupil = db.session.get(Pupil, world.one.pupil_a)
+        assert data_protection.export_pupil(pupil)["remember_revisits"]
+        data_protection.erase_pupil(pupil)
+        assert db.session.execute(select(RevisitTally)).first() is None
