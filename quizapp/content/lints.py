@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from .loader import Content, Module
 from .readability import _TEXT_FIELDS, word_count
+from .schema import SingleChoice
 
 MAX_SENTENCE_WORDS = {"4-7": 10}
 MAX_LONGEST_RIGHT_SHARE = 0.5
@@ -85,8 +86,8 @@ def long_sentences(module: Module) -> list[str]:
 def _single_choices(module: Module) -> list[tuple[str, Any]]:
     lesson_file = f"lessons/{module.topic.id}/{module.band}.yaml"
     bank_file = f"question_banks/{module.topic.id}/{module.band}.yaml"
-    found = [(lesson_file, q) for q in module.lesson_questions() if q.type == "single_choice"]
-    return found + [(bank_file, q) for q in module.bank.questions if q.type == "single_choice"]
+    found = [(lesson_file, q) for q in module.lesson_questions() if isinstance(q, SingleChoice)]
+    return found + [(bank_file, q) for q in module.bank.questions if isinstance(q, SingleChoice)]
 
 
 def right_is_longest(question: Any) -> bool:
