@@ -84,6 +84,8 @@ def test_a_pupil_remembers_three_weeks_later_and_the_class_sees_what_stuck(app, 
         assert send_answer(client, token, MODULE, question, right_fields(question), client_id=cid,
                            source="revisit-1").json["duplicate"]  # a double tap is one answer
     assert shown == unseen  # three questions the pupil had not seen before
+    with app.app_context():  # all right at the first revisit: the second asks other questions
+        assert not {q.id for q in revisits.pick_questions(world.one.pupil_a, module, 2)} & set(shown)
     done = post(client, f"/pupil/remember/{MODULE}/1/3/next", token_from=f"/pupil/remember/{MODULE}/1/3")
     assert done.headers["Location"].endswith("/pupil/")
     assert CARD not in client.get("/pupil/").get_data(as_text=True)  # done: nothing until the next revisit
@@ -239,6 +241,8 @@ def test_first_try_counts_at_each_revisit_and_what_faded_comes_first(app, client
         faded = dashboards.faded_most(rows)
         assert faded and all(r.secure_at_end == 1 and r.secure_then == 0 for r in faded)
         assert {r.outcome.id for r in faded} == {o for q in picked for o in q.outcomes}
+        second = revisits.pick_questions(world.one.pupil_a, module, 2)
+        assert [q.id for q in second] == [q.id for q in picked]  # missed at the first revisit: asked again
     auth.signout()
     auth.adult(world.one.emails["teacher_a"])
     year = client.get("/teacher/years/1/progress").get_data(as_text=True)

@@ -58,22 +58,28 @@ def pick_questions(pupil_id: int, module: Module, number: int) -> list:
     """The revisit's questions: ones the pupil never answered (lesson checks
     and quiz), in the module's order, where there are enough; otherwise, or
     to make up the number, the ones they found hardest (first answer wrong,
-    then most wrong answers). Answers given at this revisit are left out, so
-    the choice stays the same while the pupil works through it."""
+    then most wrong answers, then not asked at an earlier revisit). Answers
+    given at this revisit are left out, so the choice stays the same while
+    the pupil works through it."""
     pool = list(module.lesson_questions()) + list(module.bank.questions)
     history: dict[str, list[bool]] = {}
-    for question_id, correct in db.session.execute(
-        select(Answer.question_id, Answer.correct)
+    revisited: set[str] = set()
+    for question_id, correct, source in db.session.execute(
+        select(Answer.question_id, Answer.correct, Answer.source)
         .where(Answer.pupil_id == pupil_id, Answer.module_id == module.id, Answer.source != source_for(number))
         .order_by(Answer.id)
     ).all():
         history.setdefault(question_id, []).append(bool(correct))
+        if is_revisit_source(source):
+            revisited.add(question_id)
     unseen = [q for q in pool if q.id not in history]
     if len(unseen) >= QUESTIONS_PER_REVISIT:
         return unseen[:QUESTIONS_PER_REVISIT]
     order = {q.id: i for i, q in enumerate(pool)}
     seen = [q for q in pool if q.id in history]
-    hardest = sorted(seen, key=lambda q: (history[q.id][0], -history[q.id].count(False), order[q.id]))
+    # First answer wrong first, then most wrong answers, then ones not asked at an earlier revisit
+    # (so a pupil who got everything right meets other questions next time), then the module's order.
+    hardest = sorted(seen, key=lambda q: (history[q.id][0], -history[q.id].count(False), q.id in revisited, order[q.id]))
     return (unseen + hardest)[:QUESTIONS_PER_REVISIT]
 
 

@@ -64,3 +64,19 @@ def test_a_revisit_on_a_touch_tablet(tablet, app, world):
         stored = db.session.execute(select(Answer.question_id).where(Answer.source == "revisit-1")).scalars().all()
         assert sorted(stored) == sorted(q.id for q in module.lesson_questions())
         assert db.session.execute(select(RevisitTally)).scalars().all()  # counted when the pupil's home was shown
+
+
+def test_the_remember_card_and_page_fit_a_phone(browser, live_server, app, world):
+    _finished_weeks_ago(app, world, "passwords-4-7", weeks=9)  # the second revisit
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
+    for url in ["/pupil/", "/pupil/remember/passwords-4-7/2/1"]:
+        page.goto(url)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{url} scrolls sideways by {overflow}px"
+        small = page.evaluate("""() => [...document.querySelectorAll('.remember-card a.button, .player-nav button')]
+            .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; }).length""")
+        assert small == 0, url
+    expect(page.locator(".question-form")).to_have_attribute("data-source", "revisit-2")
+    context.close()
