@@ -91,20 +91,21 @@ class Due:
     module_id: str
     number: int  # 1 or 2
     set_by_teacher: bool
+    position: int = 1  # where to carry on: after the questions already answered at this revisit
 
 
 def _now():
     return base.now_utc()  # read through the module, so a test can move the clock
 
 
-def _done_revisits(pupil_id: int) -> set[tuple[str, int]]:
-    """(module, revisit) pairs the pupil answered every question of. One query."""
+def _answered(pupil_id: int) -> dict[tuple[str, int], int]:
+    """(module, revisit) -> how many questions the pupil answered at it. One query."""
     rows = db.session.execute(
         select(Answer.module_id, Answer.source, func.count(func.distinct(Answer.question_id)))
         .where(Answer.pupil_id == pupil_id, Answer.source.in_([source_for(n) for n in REVISITS]))
         .group_by(Answer.module_id, Answer.source)
     ).all()
-    return {(module_id, revisit_number(source)) for module_id, source, n in rows if n >= QUESTIONS_PER_REVISIT}
+    return {(module_id, revisit_number(source)): n for module_id, source, n in rows}
 
 
 def _set_revisits(pupil: Pupil, today) -> set[str]:
@@ -125,7 +126,8 @@ def due_for(pupil: Pupil, modules: dict[str, Module]) -> list[Due]:
         select(SchoolClass.revisits_on).where(SchoolClass.id == pupil.class_id)).scalar_one_or_none()
     now = _now()
     set_as_work = _set_revisits(pupil, now.date())
-    done = _done_revisits(pupil.id)
+    answered = _answered(pupil.id)
+    done = {key for key, n in answered.items() if n >= QUESTIONS_PER_REVISIT}
     weeks = {1: school.revisit_first_weeks, 2: school.revisit_second_weeks}
     waiting = []
     for row in finished_modules([pupil.id])[pupil.id]:
@@ -134,13 +136,15 @@ def due_for(pupil: Pupil, modules: dict[str, Module]) -> list[Due]:
         if row.module_id in set_as_work:
             number = next((n for n in REVISITS if (row.module_id, n) not in done), None)
             if number is not None:
-                waiting.append((row.completed_at, Due(row.module_id, number, True)))
+                waiting.append((row.completed_at, Due(row.module_id, number, True,
+                                                      answered.get((row.module_id, number), 0) + 1)))
             continue
         if class_on is False:
             continue
         reached = [n for n in REVISITS if now >= base.as_utc(row.completed_at) + timedelta(weeks=weeks[n])]
         if reached and (row.module_id, reached[-1]) not in done:
-            waiting.append((row.completed_at, Due(row.module_id, reached[-1], False)))
+            waiting.append((row.completed_at, Due(row.module_id, reached[-1], False,
+                                                  answered.get((row.module_id, reached[-1]), 0) + 1)))
     waiting.sort(key=lambda pair: (not pair[1].set_by_teacher, pair[0]))
     return [due for _, due in waiting]
 
