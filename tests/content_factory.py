@@ -135,9 +135,22 @@ def build(root: Path) -> dict[str, Path]:
         "modules": [_outline(b) for b in BANDS],
     })
     for band in BANDS:
-        _dump(lessons / "demo" / f"{band}.yaml", _lesson(band))
-        _dump(banks / "demo" / f"{band}.yaml", _bank(band))
+        lesson, bank = _lesson(band), _bank(band)
+        if band == "4-7":  # the youngest choose by pictures (lint L4)
+            with_pictures(lesson["steps"][2]["question"])
+            for question in bank["questions"]:
+                with_pictures(question)
+        _dump(lessons / "demo" / f"{band}.yaml", lesson)
+        _dump(banks / "demo" / f"{band}.yaml", bank)
     return {"LESSONS_DIR": lessons, "QUESTION_BANKS_DIR": banks, "STATIC_DIR": static}
+
+
+def with_pictures(question: dict) -> dict:
+    """Give every part a pupil taps the demo picture."""
+    for name in ("options", "items", "groups", "steps"):
+        for part in question.get(name, []):
+            part["picture"] = {"file": "pictures/demo/topic.svg", "alt": "A padlock"}
+    return question
 
 
 def _dump(path: Path, data: dict) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import PARENT, STAFF, Assignment, Concern, ParentLink, Pupil, School, SchoolClass, User
+from quizapp.models import PARENT, STAFF, Answer, Assignment, Concern, ParentLink, Pupil, School, SchoolClass, User
 from quizapp.services.accounts import create_user
 from quizapp.services.pupil_signin import random_pin
 
@@ -59,6 +59,7 @@ class SchoolWorld:
     pupil_b: int  # in class B
     concern: int = 0  # raised by pupil_a
     assignment: int = 0  # passwords-4-7 for class A
+    safe_adult: int = 0  # one of the school's safe adults, with a photo (add_safe_adults; none by default)
     emails: dict[str, str] = field(default_factory=dict)
     pins: dict[int, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)  # role -> users.id, as in emails
@@ -148,3 +149,52 @@ class Auth:
 
     def signout(self):
         return post(self.client, "/signout", token_from="/")
+
+
+def do_module(app, pupil_id: int, module_id: str, right: bool = True) -> None:
+    """A pupil works through a whole module (every lesson step and quiz
+    question, all right or all wrong), stored and counted by the services as
+    the pupil's pages would."""
+    from werkzeug.datastructures import MultiDict
+
+    from quizapp.content import get_content
+    from quizapp.questions import get_type
+    from quizapp.services import counting, positions
+    from simulation.solver import right_fields, wrong_fields
+
+    with app.app_context():
+        module = get_content().modules[module_id]
+        pupil = db.session.get(Pupil, pupil_id)
+        for source, questions in (("lesson", module.lesson_questions()), ("quiz", module.bank.questions)):
+            for question in questions:
+                qt = get_type(question.type)
+                grade = qt.check(question, qt.parse(question, MultiDict(
+                    [(k, v) for k, vs in (right_fields if right else wrong_fields)(question).items() for v in vs])))
+                db.session.add(Answer(school_id=pupil.school_id, pupil_id=pupil.id, module_id=module.id,
+                                      question_id=question.id, content_version=module.version, source=source,
+                                      response=grade.record, correct=grade.correct, score=grade.score,
+                                      first_try=False, client_id=uuid.uuid4().hex))
+        db.session.commit()
+        positions.save_lesson_position(pupil, module, len(module.lesson.steps) + 1)
+        counting.catch_up(pupil.school_id)
+
+
+def add_safe_adults(app, world: World) -> None:
+    """Give each school of the world one safe adult with a photo (world.<school>.safe_adult)."""
+    import io
+
+    from PIL import Image
+
+    from quizapp.models import SafeAdult
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 90, 160)).save(picture, "WEBP")
+    with app.app_context():
+        for school in (world.one, world.two):
+            adult = SafeAdult(school_id=school.school_id, name="Mrs Lane", role="keeps children safe at our school",
+                              photo=picture.getvalue(), photo_version=1)
+            db.session.add(adult)
+            db.session.flush()
+            school.safe_adult = adult.id
+        db.session.commit()
+        db.session.remove()

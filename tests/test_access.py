@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import post
+from helpers import add_safe_adults, post
 
 ROLES = ("anon", "pupil", "teacher_a", "teacher_b", "dsl", "admin", "parent", "platform", "other_school", "other_dsl")
 STAFF_OK = {"teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "other_school": 200, "other_dsl": 200}
@@ -56,6 +56,8 @@ ROUTES = [
     ("teacher.close_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/close", CLASS_A_CHANGE),
     ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin", CLASS_A_CHANGE),
     ("teacher.assignments", "GET", lambda w: "/teacher/assignments", {**STAFF_OK, **NOT_STAFF}),
+    ("teacher.set_class_topic", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/assignments", CLASS_A_CHANGE),
+    ("teacher.lesson_page", "GET", lambda w: f"/teacher/lessons/{M}", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.remove_assignment", "POST", lambda w: f"/teacher/assignments/{w.one.assignment}/remove", CLASS_A_CHANGE),
     ("teacher.roster_import_page", "GET", lambda w: "/teacher/roster/import", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.roster_import_confirm", "POST", lambda w: "/teacher/roster/import/confirm",
@@ -70,6 +72,18 @@ ROUTES = [
     ("school_admin.staff_list", "GET", lambda w: "/teacher/staff", ADMIN_ONLY),
     ("school_admin.set_staff_active", "POST", lambda w: f"/teacher/staff/{w.one.user_ids['teacher_b']}/active",
      {**ADMIN_ONLY, "admin": 302}),
+    ("school_admin.add_staff", "POST", lambda w: "/teacher/staff/new", {**ADMIN_ONLY, "admin": 400}),
+    ("school_admin.set_staff_roles", "POST", lambda w: f"/teacher/staff/{w.one.user_ids['teacher_b']}/roles",
+     {**ADMIN_ONLY, "admin": 302}),
+    ("school_admin.resend_invite", "POST", lambda w: f"/teacher/staff/{w.one.user_ids['teacher_b']}/invite",
+     {**ADMIN_ONLY, "admin": 302}),
+    ("school_admin.safe_adults_page", "GET", lambda w: "/teacher/safe-adults", ADMIN_ONLY),
+    ("school_admin.edit_safe_adult", "GET", lambda w: f"/teacher/safe-adults/{w.one.safe_adult}", ADMIN_ONLY),
+    ("school_admin.remove_safe_adult", "POST", lambda w: f"/teacher/safe-adults/{w.one.safe_adult}/remove",
+     {**ADMIN_ONLY, "admin": 302}),
+    ("auth.safe_adult_photo", "GET", lambda w: f"/safe-adults/{w.one.safe_adult}/photo.webp",
+     {"pupil": 200, "teacher_a": 200, "teacher_b": 200, "dsl": 200, "admin": 200, "*": 404}),
+    ("auth.accept_invite", "GET", lambda w: "/invite/not-a-token", {"pupil": 403, "*": 400}),
     ("school_admin.export_pupil", "GET", lambda w: f"/teacher/pupils/{w.one.pupil_a}/export.json", ADMIN_ONLY),
     ("school_admin.erase_pupil", "GET", lambda w: f"/teacher/pupils/{w.one.pupil_a}/erase", ADMIN_ONLY),
     ("school_admin.class_teachers", "GET", lambda w: f"/teacher/classes/{w.one.class_a}/teachers",
@@ -140,6 +154,7 @@ def _expected(table: dict, role: str) -> int:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint,method,path,table", ROUTES, ids=[r[0] for r in ROUTES])
 def test_access(client, auth, world, role, endpoint, method, path, table):
+    add_safe_adults(client.application, world)
     _sign_in(auth, world, role)
     url = path(world)
     if method == "GET":
@@ -178,3 +193,8 @@ def test_dsl_and_admin_see_the_whole_school_but_not_the_other(client, auth, worl
         assert client.get(f"/teacher/classes/{world.one.class_b}").status_code == 200
         assert client.get(f"/teacher/classes/{world.two.class_b}").status_code == 404
         auth.signout()
+
+
+def test_an_unknown_lesson_is_a_404_for_staff(client, auth, world):
+    auth.adult(world.one.emails["teacher_a"])
+    assert client.get("/teacher/lessons/not-a-module").status_code == 404

@@ -258,6 +258,22 @@ def test_l1_flags_each_long_sentence_for_ages_4_to_7(tree):
     assert len(_lint(tree).problems) == 2
 
 
+def test_l4_every_part_a_4_to_7_pupil_taps_has_a_picture(tree):
+    bank = tree["QUESTION_BANKS_DIR"] / "demo" / "4-7.yaml"
+    data = yaml.safe_load(bank.read_text())
+    del data["questions"][0]["options"][1]["picture"]  # a single_choice option
+    del data["questions"][1]["items"][0]["picture"]  # a safe_or_not item
+    content_factory._dump(bank, data)
+    problems = _lint(tree).problems
+    assert problems == [
+        "question_banks/demo/4-7.yaml: question demo-4-7-q01: options 'b' has no picture (ages 4-7 choose by pictures)",
+        "question_banks/demo/4-7.yaml: question demo-4-7-q02: items 'a' has no picture (ages 4-7 choose by pictures)",
+    ]
+    # Older pupils read: their questions need no pictures.
+    older = tree["QUESTION_BANKS_DIR"] / "demo" / "7-9.yaml"
+    assert "picture" not in older.read_text()
+
+
 def test_l2_a_single_choice_needs_three_options(tree):
     bank = tree["QUESTION_BANKS_DIR"] / "demo" / "9-11.yaml"
     data = yaml.safe_load(bank.read_text())
@@ -286,8 +302,8 @@ def test_l3_flags_a_module_whose_right_answers_are_the_longest(tree):
     assert ("module demo-4-7: the right option is the longest in 3 of 3 single_choice questions (at most half): "
             "demo-4-7-l01, demo-4-7-q01, demo-4-7-q07") in cue[0]
     assert "demo-9-11" not in "\n".join(cue)
-    assert "demo-4-7                          3             3          0  FAILED" in report.table
-    assert "demo-9-11                         3             0          0  ok" in report.table
+    assert "demo-4-7                          3             3          0          0  FAILED" in report.table
+    assert "demo-9-11                         3             0          0          0  ok" in report.table
     content = load_content(tree["LESSONS_DIR"], tree["QUESTION_BANKS_DIR"], tree["STATIC_DIR"])
     assert right_is_longest(content.questions["demo-4-7-q01"])
     assert not right_is_longest(content.questions["demo-9-11-q01"])  # "My grown-up." vs "My best friend."

@@ -249,6 +249,9 @@ def test_first_try_counts_at_each_revisit_and_what_faded_comes_first(app, client
     auth.adult(world.one.emails["teacher_a"])
     year = client.get("/teacher/years/1/progress").get_data(as_text=True)
     assert "Faded most" in year
+    progress = client.get(f"/teacher/classes/{world.one.class_a}/progress").get_data(as_text=True)
+    teach_next = progress.split('id="teach-next"')[1].split("</div>")[0]
+    assert "Faded since it was learnt" in teach_next  # first in "What to teach next"
     assert client.get("/teacher/years/1/progress?format=csv&table=stuck").get_data(as_text=True).count("\n") == len(rows) + 1
 
 

@@ -6,6 +6,8 @@ L2  every single_choice has at least 3 options: enforced by the schema.
 L3  answer-length cue: in each module, the right option of a single_choice
     question (bank and lesson checks) may be strictly the longest in at most
     half of them, or pupils learn to pick the longest answer.
+L4  ages 4-7: every part a pupil taps (options, items, groups, order steps)
+    has a picture, for pupils who cannot read yet.
 
 Each problem names the file and the step or question id.
 """
@@ -24,6 +26,8 @@ from .schema import SingleChoice
 
 MAX_SENTENCE_WORDS = {"4-7": 10}
 MAX_LONGEST_RIGHT_SHARE = 0.5
+PICTURE_BANDS = {"4-7"}
+TAPPED_PARTS = ("options", "items", "groups", "steps")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])['\"’”)]*\s+|\n+")
 
@@ -61,6 +65,8 @@ def module_texts(module: Module) -> Iterator[tuple[str, str, str]]:
         yield lesson_file, f"step {step.id}: title", step.title
         if step.text:
             yield lesson_file, f"step {step.id}: text", step.text
+        if step.if_none:
+            yield lesson_file, f"step {step.id}: if_none", step.if_none
         if step.question is not None:
             for where, text in _texts(step.question):
                 yield lesson_file, f"step {step.id}: question {step.question.id}: {where}", text
@@ -113,6 +119,19 @@ def length_cue(module: Module) -> LengthCue:
     return LengthCue(module.id, len(questions), [q.id for _, q in questions if right_is_longest(q)])
 
 
+def parts_without_pictures(module: Module) -> list[str]:
+    """L4: in the bands whose pupils may not read yet, each tapped part that could have a picture but has none."""
+    if module.band not in PICTURE_BANDS:
+        return []
+    sources = ((f"lessons/{module.topic.id}/{module.band}.yaml", module.lesson_questions()),
+               (f"question_banks/{module.topic.id}/{module.band}.yaml", module.bank.questions))
+    return [
+        f"{file}: question {q.id}: {name} '{part.id}' has no picture (ages {module.band} choose by pictures)"
+        for file, questions in sources for q in questions for name in TAPPED_PARTS
+        for part in getattr(q, name, None) or [] if "picture" in type(part).model_fields and part.picture is None
+    ]
+
+
 @dataclass
 class LintReport:
     problems: list[str]
@@ -121,18 +140,19 @@ class LintReport:
 
 def run(content: Content) -> LintReport:
     problems: list[str] = []
-    lines = [f"{'module':<28} {'single':>6} {'longest right':>13} {'long sent.':>10}  result"]
+    lines = [f"{'module':<28} {'single':>6} {'longest right':>13} {'long sent.':>10} {'no picture':>10}  result"]
     for module in content.modules.values():
         long = long_sentences(module)
         cue = length_cue(module)
-        problems += long
+        unpictured = parts_without_pictures(module)
+        problems += long + unpictured
         if not cue.ok:
             problems.append(
                 f"lessons/{module.topic.id}/{module.band}.yaml + question_banks/{module.topic.id}/{module.band}.yaml: "
                 f"module {module.id}: the right option is the longest in {len(cue.longest_right)} of "
                 f"{cue.single_choice} single_choice questions (at most half): {', '.join(cue.longest_right)}"
             )
-        ok = cue.ok and not long
-        lines.append(f"{module.id:<28} {cue.single_choice:>6} {len(cue.longest_right):>13} {len(long):>10}  "
-                     f"{'ok' if ok else 'FAILED'}")
+        ok = cue.ok and not long and not unpictured
+        lines.append(f"{module.id:<28} {cue.single_choice:>6} {len(cue.longest_right):>13} {len(long):>10} "
+                     f"{len(unpictured):>10}  {'ok' if ok else 'FAILED'}")
     return LintReport(problems, "\n".join(lines))

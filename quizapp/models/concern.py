@@ -24,7 +24,8 @@ CATEGORIES = {
     "upset": "I saw something that upset me",
     "other": "Something else",
 }
-TALK_TO = {"teacher": "My teacher", "other_adult": "Another adult at school"}
+TALK_TO = {"teacher": "My teacher", "other_adult": "Another adult at school", "home": "A grown-up at home"}
+SAFE_ADULT = "safe_adult"  # one of the school's safe adults: `talk_to_name` says who
 NEW, IN_PROGRESS, CLOSED = "new", "in_progress", "closed"
 STATUSES = {NEW: "New", IN_PROGRESS: "In progress", CLOSED: "Closed"}
 
@@ -45,6 +46,7 @@ class Concern(db.Model):
     category: Mapped[str] = mapped_column(String(20))
     words: Mapped[str] = mapped_column(Text, default="")
     talk_to: Mapped[str] = mapped_column(String(20))
+    talk_to_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default=NEW)
     shared_with_teacher: Mapped[bool] = mapped_column(default=False)
     action_taken: Mapped[str] = mapped_column(Text, default="")
@@ -71,6 +73,8 @@ class Concern(db.Model):
 
     @property
     def talk_to_label(self) -> str:
+        if self.talk_to == SAFE_ADULT:
+            return self.talk_to_name
         return TALK_TO.get(self.talk_to, self.talk_to)
 
     @property

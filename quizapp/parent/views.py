@@ -26,10 +26,11 @@ def home():
 def child(pupil_id: int):
     pupil = child_or_404(current_user, pupil_id)
     content = get_content()
-    done = {row.module_id: row for row in positions.finished_modules([pupil.id])[pupil.id]}
     modules = content.modules_for_band(band_for_year_group(pupil.year_group))
+    finished, not_yet = positions.for_parent(pupil, modules)
     remembered = {m: ok for (_, m), ok in dashboards.remembered([pupil.id], modules).items()}
-    return render_template("parent/child.html", child=pupil, modules=modules, done=done, remembered=remembered)
+    return render_template("parent/child.html", child=pupil, modules=modules, finished=finished, not_yet=not_yet,
+                           remembered=remembered)
 
 
 @bp.get("/children/<int:pupil_id>/certificates/<module_id>.png")

@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 
 from ..content import Module, get_content
 from ..extensions import db
+from ..formtools import choices
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, concerns, positions, revisits
+from ..services import answer_token, assignments, concerns, positions, revisits, safe_adults
 from ..services.render import certificate
 from . import bp
 from .forms import SettingsForm, WorriedForm
@@ -73,6 +74,8 @@ def lesson(module_id: str, number: int):
         "pupil/lesson_step.html",
         module=mod, step=step, number=number, total=len(mod.lesson.steps), form=FlaskForm(),
         characters=[get_content().characters[c] for c in step.characters],
+        # A safe_adults step shows the pupil's own school's list (or, with none set, the story's adult).
+        safe_adults=safe_adults.for_school(current_user.school_id) if step.kind == "safe_adults" else [],
         **(question_context(mod, question, "lesson") if question is not None else {}),
     )
 
@@ -224,6 +227,8 @@ WORRIED_PICTURES = {"unkind": "unkind", "stranger": "stranger", "meet": "meet", 
 @bp.route("/worried", methods=["GET", "POST"])
 def worried():
     form = WorriedForm()
+    people = safe_adults.talk_to_choices(current_user.school_id)  # the school's safe adults, "my teacher", home
+    form.talk_to.choices = choices((value, label) for value, label, _ in people)
     if form.validate_on_submit():
         try:
             concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data)
@@ -231,7 +236,8 @@ def worried():
             flash(str(exc), "error")
         else:
             return redirect(url_for("pupil.worried_thanks"))
-    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES), 400 if form.errors else 200
+    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES,
+                           people={value: adult for value, _, adult in people}), 400 if form.errors else 200
 
 
 @bp.get("/worried/thanks")

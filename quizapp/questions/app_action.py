@@ -67,6 +67,9 @@ class AppActionType(QuestionType):
             record={"tasks": dict(chosen)},
         )
 
+    def app_buttons(self, question) -> list[tuple[str, str]]:
+        return [(t.label, next(c.label for c in t.choices if c.id == t.correct)) for t in question.tasks]
+
     def misconceptions(self, question, response: dict) -> list[str]:
         """item:<task id>=<choice id> for every task done the unsafe way."""
         placed = response.get("items") or response.get("tasks") or {}

@@ -197,6 +197,11 @@ class QuestionType:
         """A misconception key, in words a teacher can read out in class."""
         return key.partition(":")[2]
 
+    def app_buttons(self, question: Any) -> list[tuple[str, str]]:
+        """(control, button) in the pretend app's own words, pressed the safe
+        way ("Report the message", "Report"), for the parent's page. Most types have none."""
+        return []
+
     def _form(self, form: Any) -> MultiDict:
         return as_multidict(form)
 

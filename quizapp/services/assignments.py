@@ -144,3 +144,54 @@ def remove(assignment: Assignment) -> None:
     """Take an assignment away; pupils keep anything they have already done."""
     db.session.delete(assignment)
     db.session.commit()
+
+
+# ------------------------------------------------------------ class cards
+
+
+@dataclass(frozen=True)
+class ClassTopic:
+    """One module set for a class (itself or its year group), and how many of its pupils finished it."""
+
+    module_id: str
+    start_on: date | None
+    due_on: date | None
+    done: int
+    pupils: int
+    assignment_id: int
+    for_class: bool  # set for this class, not its whole year group
+
+
+def for_classes(school_id: int, classes, sizes: dict[int, int]) -> dict[int, list[ClassTopic]]:
+    """class id -> the modules set for it, soonest due first, with pupils
+    finished out of pupils in the class. Two queries however many classes."""
+    class_ids = [c.id for c in classes]
+    if not class_ids:
+        return {}
+    years = list({c.year_group for c in classes})
+    rows = list(db.session.execute(
+        select(Assignment).where(Assignment.school_id == school_id,
+                                 or_(Assignment.class_id.in_(class_ids), Assignment.year_group.in_(years)))
+    ).scalars())
+    module_ids = list({r.module_id for r in rows})
+    finished = {
+        (class_id, module_id): n
+        for module_id, class_id, n in db.session.execute(
+            select(ModuleProgress.module_id, Pupil.class_id, func.count(ModuleProgress.id))
+            .join(Pupil, Pupil.id == ModuleProgress.pupil_id)
+            .where(ModuleProgress.school_id == school_id, ModuleProgress.completed_at.is_not(None),
+                   ModuleProgress.module_id.in_(module_ids), Pupil.class_id.in_(class_ids), Pupil.archived_at.is_(None))
+            .group_by(ModuleProgress.module_id, Pupil.class_id)
+        ).all()
+    } if module_ids else {}
+    out: dict[int, list[ClassTopic]] = {}
+    for c in classes:
+        mine: dict[str, ClassTopic] = {}
+        for r in rows:
+            if r.class_id == c.id or (r.class_id is None and r.year_group == c.year_group):
+                topic = ClassTopic(r.module_id, r.start_on, r.due_on, finished.get((c.id, r.module_id), 0),
+                                   sizes.get(c.id, 0), r.id, r.class_id is not None)
+                if r.module_id not in mine or topic.for_class:  # a class's own setting wins over its year group's
+                    mine[r.module_id] = topic
+        out[c.id] = sorted(mine.values(), key=lambda t: (t.due_on is None, t.due_on or date.max, t.module_id))
+    return out

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from ..downloads import csv_text
 from ..extensions import db
 from ..models import CLOSED, IN_PROGRESS, NEW, Concern, ConcernAudit, ConcernNote, Pupil, User, now_utc, teacher_classes
-from ..models.concern import CATEGORIES, TALK_TO
+from ..models.concern import CATEGORIES, SAFE_ADULT, TALK_TO
+from .safe_adults import talk_to_choices
 
 MAX_WORDS = 500
 
@@ -22,17 +23,28 @@ class ConcernError(ValueError):
     pass
 
 
+def _who(pupil: Pupil, talk_to: str) -> tuple[str, str]:
+    """The pupil's choice of who to talk to: one of TALK_TO, or one of their
+    school's safe adults ("adult-<id>"), kept by name for the record."""
+    if talk_to in TALK_TO:
+        return talk_to, ""
+    for value, label, adult in talk_to_choices(pupil.school_id):
+        if adult is not None and value == talk_to:
+            return SAFE_ADULT, label
+    raise ConcernError("Please choose who you would like to talk to.")
+
+
 def raise_concern(pupil: Pupil, category: str, words: str, talk_to: str) -> Concern:
     if category not in CATEGORIES:
         raise ConcernError("Please tap one of the pictures.")
-    if talk_to not in TALK_TO:
-        raise ConcernError("Please choose who you would like to talk to.")
+    talk_to, talk_to_name = _who(pupil, talk_to)
     words = (words or "").strip()
     if len(words) > MAX_WORDS:
         raise ConcernError(f"Please use fewer words (up to {MAX_WORDS} letters).")
     concern = Concern(
         school_id=pupil.school_id, pupil_id=pupil.id, class_id=pupil.class_id, pupil_name=pupil.display_name,
         class_name=pupil.school_class.name, category=category, words=words, talk_to=talk_to,
+        talk_to_name=talk_to_name,
     )
     db.session.add(concern)
     db.session.flush()

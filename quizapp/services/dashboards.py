@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import get_args
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from ..content import Content, module_id
+from ..content.schema import Strand
 from ..extensions import db
 from ..models import (
+    Assignment,
     MisconceptionTally,
     ModuleProgress,
     OutcomeTally,
     Pupil,
     QuestionTally,
     RevisitTally,
+    SchoolClass,
     band_for_year_group,
 )
 from ..questions import get_type
@@ -231,7 +235,7 @@ def coverage(content: Content, school_id: int, year_group: int | None = None) ->
     for module in content.modules.values():
         years = [y for y in per_year if band_for_year_group(y) == module.band]
         for strand in sorted({o.strand for o in module.outline.outcomes}):
-            row = strands.setdefault(strand, CoverageRow(strand.replace("-", " ").capitalize(), 0, 0))
+            row = strands.setdefault(strand, CoverageRow(strand_label(strand), 0, 0))
             row.pupils += sum(per_year[y] for y in years)
             row.done += sum(done_by.get((y, module.id), 0) for y in years)
     return topics, sorted(strands.values(), key=lambda r: r.label)
@@ -348,3 +352,116 @@ def remembered(pupil_ids: list[int], modules: list) -> dict[tuple[int, str], boo
             if revisit == number:
                 latest[key] = (number, t + tried, r + right)
     return {key: right * 2 >= tried for key, (_, tried, right) in latest.items() if tried}
+# ------------------------------------------------- what to look at first
+
+
+def set_modules(school_id: int, class_id: int | None = None, year_group: int | None = None) -> set[str]:
+    """Modules set for a class (or its whole year group), or for a year group
+    (or any of its classes). One query."""
+    where = [Assignment.school_id == school_id]
+    if class_id is not None:
+        mine = Assignment.class_id == class_id
+        where.append(or_(mine, Assignment.year_group == year_group) if year_group is not None else mine)
+    elif year_group is not None:
+        classes = select(SchoolClass.id).where(SchoolClass.school_id == school_id, SchoolClass.year_group == year_group)
+        where.append(or_(Assignment.year_group == year_group, Assignment.class_id.in_(classes)))
+    return set(db.session.execute(select(Assignment.module_id).where(*where)).scalars())
+
+
+def modules_in_focus(content: Content, band: str, set_ids: set[str], started_ids: set[str], everything: bool = False) -> list:
+    """The band's modules a teacher needs to see: the ones set or started
+    (all of them with everything=True), in curriculum order."""
+    modules = content.modules_for_band(band)
+    return modules if everything else [m for m in modules if m.id in set_ids or m.id in started_ids]
+
+
+def started_in_grid(content: Content, counts: dict[str, Counter]) -> set[str]:
+    """Modules with at least one pupil past "Not started" on one of their outcomes."""
+    return {content.outcome_module[oid] for oid, c in counts.items() if sum(c.values()) - c[NOT_STARTED] > 0}
+
+
+def started_in_stats(stats: list[QuestionStat]) -> set[str]:
+    return {s.module_id for s in stats if s.tried}
+
+
+@dataclass
+class TeachNext:
+    """One outcome worth teaching again: how many pupils are Emerging on it,
+    the wrong answers behind that, and where in the lesson it is taught."""
+
+    outcome: object  # a content Outcome
+    module: object  # its content Module
+    emerging: int
+    misconceptions: list[QuestionStat]
+    step_id: str | None  # the lesson step that teaches it (its check question), if any
+    faded: StuckRow | None = None  # Secure at the end but not at a "Remember?" revisit (what_stuck)
+
+
+def teach_next(content: Content, outcomes: list, counts: dict[str, Counter], stats: list[QuestionStat],
+               limit: int = 3, faded: list[StuckRow] | None = None) -> list[TeachNext]:
+    """The outcomes that faded most since pupils learnt them (`faded`, from
+    what_stuck: Secure at the end of the module, not at a "Remember?"
+    revisit), then those with the most pupils Emerging, most first (ties in
+    curriculum order), each with the misconceptions from question analysis on
+    questions about it. Reads nothing: the caller passes the counts, stats and
+    revisit rows it already has, so the page's query count does not change.
+
+    Ranking lives here, in one function, so that other signals can be added in one place."""
+    shown = {o.id for o in outcomes}
+    first: dict[str, StuckRow] = {}
+    for row in faded_most(faded or []):
+        if row.outcome.id in shown:
+            first.setdefault(row.outcome.id, row)
+    by_id = {o.id: o for o in outcomes}
+    emerging = sorted((o for o in outcomes if counts[o.id][EMERGING] and o.id not in first),
+                      key=lambda o: -counts[o.id][EMERGING])
+    ranked = ([by_id[oid] for oid in first] + emerging)[:limit]
+    out = []
+    for outcome in ranked:
+        module = content.modules[content.outcome_module[outcome.id]]
+        about = [s for s in stats if s.misconception and outcome.id in content.questions[s.question_id].outcomes]
+        step = next((st.id for st in module.lesson.steps if st.question is not None and outcome.id in st.question.outcomes), None)
+        out.append(TeachNext(outcome, module, counts[outcome.id][EMERGING],
+                             sorted(about, key=lambda s: -s.misconception_count)[:2], step, first.get(outcome.id)))
+    return out
+
+
+def emerging_by_class(content: Content, school_id: int, set_by_class: dict[int, set[str]]) -> dict[int, int]:
+    """class id -> pupils Emerging on at least one outcome of a module set for
+    their class. One query, whatever the number of classes and pupils."""
+    outcome_ids = {o.id for ids in set_by_class.values() for m in ids if m in content.modules
+                   for o in content.modules[m].outline.outcomes}
+    if not outcome_ids:
+        return {}
+    tried, right = OutcomeTally.tried, OutcomeTally.right_first_time
+    rows = db.session.execute(
+        select(Pupil.class_id, Pupil.id, OutcomeTally.outcome_id)
+        .join(OutcomeTally, OutcomeTally.pupil_id == Pupil.id)
+        .where(Pupil.school_id == school_id, Pupil.archived_at.is_(None), Pupil.class_id.in_(list(set_by_class)),
+               OutcomeTally.outcome_id.in_(sorted(outcome_ids)), tried > 0, level_sql(right, tried) == EMERGING)
+    ).all()
+    pupils: dict[int, set[int]] = defaultdict(set)
+    for class_id, pupil_id, outcome_id in rows:
+        if content.outcome_module[outcome_id] in set_by_class.get(class_id, ()):
+            pupils[class_id].add(pupil_id)
+    return {class_id: len(ids) for class_id, ids in pupils.items()}
+
+
+# The UKCIS strands this app does not teach, and why (docs/content-guide.md,
+# "UKCIS strands out of scope"; a test keeps the two in step).
+OUT_OF_SCOPE = {
+    "copyright-and-ownership": (
+        "Not taught by this app: it is about whose work something is and how to credit it, a computing and "
+        "digital-literacy topic rather than a safeguarding one. Schools teach it in computing lessons."
+    ),
+}
+
+
+def uncovered_strands(content: Content) -> list[tuple[str, str]]:
+    """(strand label, reason) for every UKCIS strand no module teaches."""
+    taught = {o.strand for o in content.outcomes.values()}
+    return [(strand_label(s), OUT_OF_SCOPE.get(s, "No topic teaches it yet.")) for s in get_args(Strand) if s not in taught]
+
+
+def strand_label(strand: str) -> str:
+    return strand.replace("-", " ").capitalize()

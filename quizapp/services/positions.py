@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..content import Module
 from ..extensions import db
 from ..models import Answer, ModuleProgress, Pupil, now_utc
+from ..questions import get_type
 
 
 def get_progress(pupil: Pupil, module: Module) -> ModuleProgress | None:
@@ -94,3 +95,21 @@ def finished(pupil: Pupil, module_id: str) -> ModuleProgress | None:
         select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id, ModuleProgress.module_id == module_id,
                                      ModuleProgress.completed_at.is_not(None))
     ).scalar_one_or_none()
+
+
+def for_parent(pupil: Pupil, modules: list[Module]) -> tuple[list[tuple[Module, ModuleProgress, list]], list[Module]]:
+    """A child's topics of their own band as a parent sees them: the finished
+    ones first (latest first, each with the pretend app's button words the
+    child pressed), then the rest in curriculum order. One query."""
+    done = {row.module_id: row for row in finished_modules([pupil.id])[pupil.id]}
+    finished_ = sorted(((m, done[m.id], app_buttons(m)) for m in modules if m.id in done), key=lambda t: t[1].completed_at,
+                       reverse=True)
+    return finished_, [m for m in modules if m.id not in done]
+
+
+def app_buttons(module: Module) -> list[tuple[str, str]]:
+    """(control, the safe button) in the pretend app, in the words the pupil saw, for a module."""
+    words: list[tuple[str, str]] = []
+    for question in list(module.lesson_questions()) + list(module.bank.questions):
+        words += [w for w in get_type(question.type).app_buttons(question) if w not in words]
+    return words

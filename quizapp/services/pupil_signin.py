@@ -134,6 +134,18 @@ def current_signin(school_class: SchoolClass) -> ClassSignIn | None:
     return next(iter(rows), None)
 
 
+def current_signins(classes) -> dict[int, ClassSignIn | None]:
+    """class id -> its open class sign-in, or None, for many classes in one query."""
+    ids = [c.id for c in classes]
+    found: dict[int, ClassSignIn | None] = dict.fromkeys(ids)
+    if ids:
+        for row in db.session.execute(
+            select(ClassSignIn).where(ClassSignIn.class_id.in_(ids), ClassSignIn.closed_at.is_(None), ClassSignIn.expires_at > now_utc())
+        ).scalars():
+            found[row.class_id] = found[row.class_id] or row
+    return found
+
+
 def close_signin(signin: ClassSignIn) -> None:
     signin.closed_at = now_utc()
     db.session.commit()

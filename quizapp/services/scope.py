@@ -7,7 +7,18 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from ..extensions import db
-from ..models import MAX_ID, STAFF, YEAR_GROUPS, Assignment, ParentLink, Pupil, SchoolClass, User, teacher_classes
+from ..models import (
+    MAX_ID,
+    STAFF,
+    YEAR_GROUPS,
+    Assignment,
+    ParentLink,
+    Pupil,
+    SafeAdult,
+    SchoolClass,
+    User,
+    teacher_classes,
+)
 from .parent_links import links_for_school
 
 
@@ -61,6 +72,16 @@ def staff_or_404(user: User, staff_id: int) -> User:
     if staff is None or staff.kind != STAFF or staff.school_id != user.school_id:
         abort(404)
     return staff
+
+
+def safe_adult_or_404(viewer, adult_id: int) -> SafeAdult:
+    """One of the school's safe adults, for a signed-in pupil or member of
+    staff of that school (their photos too); 404 for everyone else."""
+    adult = db.session.get(SafeAdult, _real_id_or_404(adult_id))
+    if (adult is None or not getattr(viewer, "is_authenticated", False)
+            or not (viewer.is_pupil or viewer.is_staff) or viewer.school_id != adult.school_id):
+        abort(404)
+    return adult
 
 
 def child_or_404(parent: User, pupil_id: int) -> Pupil:

@@ -72,3 +72,10 @@ class ClassForm(FlaskForm):
 
     def clean_name(self) -> str:
         return clean_name(self.name.data)
+
+
+class ClassTopicForm(FlaskForm):
+    """Set one topic for one class, from the class page."""
+
+    topic = SelectField("Topic", validators=[DataRequired(message="Choose a topic.")])
+    due_on = DateField("Finish by (optional)", validators=[Optional()])

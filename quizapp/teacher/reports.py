@@ -35,45 +35,68 @@ def _stuck_csv(filename: str, rows):
 # ------------------------------------------------------------------ grid
 
 
+def _everything() -> bool:
+    """?all=1 shows every topic of the band, not only the ones set or started."""
+    return request.args.get("all") == "1"
+
+
+def _in_focus(modules) -> set[str]:
+    return {o.id for m in modules for o in m.outline.outcomes}
+
+
 @bp.get("/classes/<int:class_id>/progress")
 def class_progress(class_id: int):
     school_class = class_or_404(current_user, class_id)
+    content = get_content()
     band = band_for_year_group(school_class.year_group)
-    grid = dashboards.outcome_grid(get_content(), band, current_user.school_id, school_class.id)
-    stuck = dashboards.what_stuck(get_content(), band, current_user.school_id, class_id=school_class.id)
+    grid = dashboards.outcome_grid(content, band, current_user.school_id, school_class.id)
+    stuck = dashboards.what_stuck(content, band, current_user.school_id, class_id=school_class.id)
     if _wants_csv("stuck"):
         return _stuck_csv(f"what-stuck-{school_class.name}.csv", stuck)
+    set_ids = dashboards.set_modules(current_user.school_id, class_id=school_class.id, year_group=school_class.year_group)
+    modules = dashboards.modules_in_focus(content, band, set_ids, dashboards.started_in_grid(content, grid.counts), _everything())
+    wanted = _in_focus(modules)
+    outcomes = [o for o in grid.outcomes if o.id in wanted]
     if _wants_csv():
-        return csv_response(f"progress-{school_class.name}.csv", ["pupil"] + [o.id for o in grid.outcomes],
-                            ([p.display_name] + [dashboards.LEVEL_LABELS[grid.cells[(p.id, o.id)]] for o in grid.outcomes]
+        return csv_response(f"progress-{school_class.name}.csv", ["Pupil"] + [o.text for o in outcomes],
+                            ([p.display_name] + [dashboards.LEVEL_LABELS[grid.cells[(p.id, o.id)]] for o in outcomes]
                              for p in grid.pupils))
+    stats = dashboards.question_analysis(content, band, current_user.school_id, class_id=school_class.id)
     chart = charts.stacked_bar(
-        [(o.text, dict(grid.counts[o.id])) for o in grid.outcomes], order=list(dashboards.LEVELS),
+        [(o.text, dict(grid.counts[o.id])) for o in outcomes], order=list(dashboards.LEVELS),
         colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{school_class.name}: pupils at each level, by outcome")
     return render_template("teacher/progress.html", school_class=school_class, grid=grid, band=band, chart=chart,
-                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE,
-                           rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=get_content().modules_for_band(band))
+                           rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=modules, set_ids=set_ids,
+                           everything=_everything(), hidden=len(content.modules_for_band(band)) - len(modules),
+                           teach_next=dashboards.teach_next(content, outcomes, grid.counts, stats, faded=stuck),
+                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE)
 
 
 @bp.get("/years/<int:year_group>/progress")
 def year_progress(year_group: int):
     """A year group's outcomes: how many pupils are at each level (counted in the database)."""
     year_group_or_404(current_user, year_group)
+    content = get_content()
     band = band_for_year_group(year_group)
-    outcomes, counts, pupils = dashboards.level_counts(get_content(), band, current_user.school_id, year_group=year_group)
+    outcomes, counts, pupils = dashboards.level_counts(content, band, current_user.school_id, year_group=year_group)
+    set_ids = dashboards.set_modules(current_user.school_id, year_group=year_group)
+    modules = dashboards.modules_in_focus(content, band, set_ids, dashboards.started_in_grid(content, counts), _everything())
+    wanted = _in_focus(modules)
+    outcomes = [o for o in outcomes if o.id in wanted]
     label = year_group_label(year_group)
-    stuck = dashboards.what_stuck(get_content(), band, current_user.school_id, year_group=year_group)
+    stuck = dashboards.what_stuck(content, band, current_user.school_id, year_group=year_group)
     if _wants_csv("stuck"):
         return _stuck_csv(f"what-stuck-{label}.csv", stuck)
     if _wants_csv():
-        return csv_response(f"progress-{label}.csv", ["outcome"] + [dashboards.LEVEL_LABELS[lv] for lv in dashboards.LEVELS],
+        return csv_response(f"progress-{label}.csv", ["Outcome"] + [dashboards.LEVEL_LABELS[lv] for lv in dashboards.LEVELS],
                             ([o.text] + [counts[o.id][lv] for lv in dashboards.LEVELS] for o in outcomes))
     chart = charts.stacked_bar([(o.text, dict(counts[o.id])) for o in outcomes], order=list(dashboards.LEVELS),
                                colours=LEVEL_COLOURS, labels=dashboards.LEVEL_LABELS, title=f"{label}: pupils at each level, by outcome")
     return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
-                           counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE,
-                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE,
-                           labels=dashboards.LEVEL_LABELS, levels=dashboards.LEVELS)
+                           counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS,
+                           levels=dashboards.LEVELS, modules=modules, everything=_everything(),
+                           hidden=len(content.modules_for_band(band)) - len(modules),
+                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE)
 
 
 # ------------------------------------------------------------- questions
@@ -84,7 +107,8 @@ def class_questions(class_id: int):
     school_class = class_or_404(current_user, class_id)
     band = band_for_year_group(school_class.year_group)
     stats = dashboards.question_analysis(get_content(), band, current_user.school_id, class_id=school_class.id)
-    return _questions_page(stats, band, school_class.name, f"questions-{school_class.name}.csv")
+    set_ids = dashboards.set_modules(current_user.school_id, class_id=school_class.id, year_group=school_class.year_group)
+    return _questions_page(stats, set_ids, band, school_class.name, f"questions-{school_class.name}.csv")
 
 
 @bp.get("/years/<int:year_group>/questions")
@@ -92,14 +116,20 @@ def year_questions(year_group: int):
     year_group_or_404(current_user, year_group)
     band = band_for_year_group(year_group)
     stats = dashboards.question_analysis(get_content(), band, current_user.school_id, year_group=year_group)
-    return _questions_page(stats, band, year_group_label(year_group), f"questions-{year_group_label(year_group)}.csv")
+    set_ids = dashboards.set_modules(current_user.school_id, year_group=year_group)
+    return _questions_page(stats, set_ids, band, year_group_label(year_group), f"questions-{year_group_label(year_group)}.csv")
 
 
-def _questions_page(stats, band: str, scope_label: str, filename: str):
-    if _wants_csv():
-        return csv_response(filename, ["module", "question", "prompt", "first tries", "right first time %", "most chosen wrong answer", "times"],
-                            ((s.module_id, s.question_id, s.prompt, s.tried, s.percent_right, s.misconception or "", s.misconception_count) for s in stats))
+def _questions_page(stats, set_ids: set[str], band: str, scope_label: str, filename: str):
+    """Question analysis, filtered like the progress page: set or started topics (?all=1: every one)."""
     content = get_content()
+    shown = {m.id for m in dashboards.modules_in_focus(content, band, set_ids, dashboards.started_in_stats(stats), _everything())}
+    stats = [s for s in stats if s.module_id in shown]
+    if _wants_csv():
+        return csv_response(filename, ["Topic", "Question", "Pupils who tried it", "Right first time (%)", "Most chosen wrong answer",
+                                       "Times chosen"],
+                            ((content.modules[s.module_id].topic.title, s.prompt, s.tried, s.percent_right if s.tried else "",
+                              s.misconception or "", s.misconception_count) for s in stats))
     by_module: dict[str, list] = {}
     for s in stats:
         by_module.setdefault(s.module_id, []).append(s)
@@ -107,11 +137,21 @@ def _questions_page(stats, band: str, scope_label: str, filename: str):
     for module_id, items in by_module.items():
         tried = sum(s.tried for s in items)
         right = sum(s.right for s in items)
-        module_rows.append((content.modules[module_id].topic.title, charts.percent(right, tried)))
+        module_rows.append((content.modules[module_id].topic.title, charts.percent(right, tried) if tried else None))
     chart = charts.bar_chart(module_rows, title=f"{scope_label}: right first time, by topic")
     misconceptions = sorted((s for s in stats if s.misconception), key=lambda s: -s.misconception_count)[:8]
     return render_template("teacher/questions.html", scope_label=scope_label, band=band, by_module=by_module,
-                           modules=content.modules, chart=chart, misconceptions=misconceptions)
+                           modules=content.modules, chart=chart, misconceptions=misconceptions, everything=_everything(),
+                           hidden=len(content.modules_for_band(band)) - len(by_module))
+
+
+@bp.get("/lessons/<module_id>")
+def lesson_page(module_id: str):
+    """A lesson as the teacher revisits it with the class: every step, its question and the outcomes."""
+    module = get_content().modules.get(module_id)
+    if module is None:
+        abort(404)
+    return render_template("teacher/lesson.html", module=module)
 
 
 # ----------------------------------------------------------------- pupil
@@ -133,12 +173,23 @@ def pupil_page(pupil_id: int):
                              for o in grid.outcomes if o.id in stuck))
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
-                            ["when", "module", "question", "first try", "right"],
-                            ((a.created_at.isoformat(timespec="minutes"), a.module_id, a.question_id, a.first_try, a.correct) for a in answers))
+                            ["When", "Topic", "Question", "First try", "Right"],
+                            ((a.created_at.isoformat(timespec="minutes"), _topic_title(a.module_id), _prompt(a.question_id),
+                              "yes" if a.first_try else "no", "yes" if a.correct else "no") for a in answers))
     return render_template("teacher/pupil.html", pupil=pupil, grid=grid, progress=progress, answers=answers,
                            modules=content.modules_for_band(band), content=content, labels=dashboards.LEVEL_LABELS,
                            stuck=stuck, revisit_rule=dashboards.REVISIT_RULE,
                            feedback_for=_feedback_for)
+
+
+def _topic_title(module_id: str) -> str:
+    module = get_content().modules.get(module_id)
+    return module.topic.title if module else module_id
+
+
+def _prompt(question_id: str) -> str:
+    question = get_content().questions.get(question_id)
+    return question.prompt if question else question_id
 
 
 def _feedback_for(answer: Answer) -> list[str]:
@@ -175,11 +226,12 @@ def coverage():
     if _wants_csv():
         kind = "strand" if request.args.get("by") == "strand" else "topic"
         rows = strands if kind == "strand" else topics
-        return csv_response(f"coverage-{kind}-{scope}.csv", [kind, "pupils", "finished", "percent"],
+        heading = "Strand" if kind == "strand" else "Topic"
+        return csv_response(f"coverage-{kind}-{scope}.csv", [heading, "Pupils", "Pupils who finished", "Finished (%)"],
                             ((r.label, r.pupils, r.done, r.percent) for r in rows))
     return render_template(
         "teacher/coverage.html", scope=scope, year_group=year_group, topics=topics, strands=strands,
         topic_chart=charts.bar_chart([(r.label, r.percent) for r in topics], title=f"{scope}: finished, by topic"),
         strand_chart=charts.bar_chart([(r.label, r.percent) for r in strands], title=f"{scope}: finished, by framework strand"),
-        years=YEAR_GROUPS,
+        years=YEAR_GROUPS, uncovered=dashboards.uncovered_strands(get_content()),
     )

@@ -12,20 +12,24 @@ from ..content import get_content, module_id
 from ..formtools import choices
 from ..models import band_for_year_group
 from ..services import assignments as assign_service
-from ..services import concerns, revisits, roster
+from ..services import concerns, dashboards, revisits, roster
 from ..services import pupil_signin as ps
 from ..services.scope import assignment_or_404, class_or_404, class_pupils, my_classes, pupil_for_staff_or_404
 from . import bp
-from .forms import AssignmentForm
+from .forms import AssignmentForm, ClassTopicForm
 
 
 @bp.get("/")
 def home():
     classes = my_classes(current_user)
     counts = roster.class_sizes(current_user.school_id)
-    open_signins = {c.id: ps.current_signin(c) for c in classes}
+    open_signins = ps.current_signins(classes)
+    topics = assign_service.for_classes(current_user.school_id, classes, counts)
+    emerging = dashboards.emerging_by_class(get_content(), current_user.school_id,
+                                            {cid: {t.module_id for t in ts} for cid, ts in topics.items()})
     shared = concerns.shared_for_teacher(current_user) if current_user.is_teacher else []
-    return render_template("teacher/home.html", classes=classes, counts=counts, open_signins=open_signins, shared=shared)
+    return render_template("teacher/home.html", classes=classes, counts=counts, open_signins=open_signins, shared=shared,
+                           topics=topics, emerging=emerging, modules=get_content().modules, form=FlaskForm())
 
 
 @bp.get("/classes/<int:class_id>")
@@ -33,6 +37,7 @@ def class_page(class_id: int):
     school_class = class_or_404(current_user, class_id)
     pupils = class_pupils(school_class)
     left = class_pupils(school_class, left=True)
+    topics = assign_service.for_classes(current_user.school_id, [school_class], {school_class.id: len(pupils)})
     return render_template(
         "teacher/class.html",
         school_class=school_class,
@@ -42,6 +47,9 @@ def class_page(class_id: int):
         form=FlaskForm(),
         is_locked=ps.is_locked,
         needs_reset=ps.needs_reset,
+        topics=topics[school_class.id],
+        modules=get_content().modules,
+        topic_form=_class_topic_form(),
     )
 
 
@@ -54,6 +62,30 @@ def set_revisits(class_id: int):
         flash('"Remember?" revisits are ' + ("on" if school_class.revisits_on else "off") + f" for {school_class.name}.",
               "success")
     return redirect(url_for("teacher.class_page", class_id=school_class.id))
+def _class_topic_form() -> ClassTopicForm:
+    form = ClassTopicForm()
+    form.topic.choices = choices([("", "Choose...")] + [(t.id, t.title) for t in get_content().topics])
+    return form
+
+
+@bp.post("/classes/<int:class_id>/assignments")
+def set_class_topic(class_id: int):
+    """ "Set a topic for this class", on the class page."""
+    school_class = class_or_404(current_user, class_id)
+    form = _class_topic_form()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Choose a topic.", "error")
+        return redirect(url_for("teacher.class_page", class_id=class_id, _anchor="set-topic"))
+    module = module_id(form.topic.data, band_for_year_group(school_class.year_group))
+    try:
+        assign_service.assign(current_user, assign_service.Target(class_id=school_class.id), school_class.year_group,
+                              [module], None, form.due_on.data)
+    except assign_service.AssignmentError as exc:
+        flash(str(exc), "error")
+    else:
+        title = get_content().modules[module].topic.title
+        flash(f"Set {title} for {school_class.name}.", "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
 
 
 @bp.post("/classes/<int:class_id>/signin/open")

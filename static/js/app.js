@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // The adults' header menu: folded behind "Menu" on narrow screens (CSS), opened here.
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest ? event.target.closest(".menu-toggle") : null;
+    if (!toggle) { return; }
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (menu) { menu.classList.toggle("site-menu--open", open); }
+  });
+
   // A double-tapped submit sends one request.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -169,6 +169,8 @@ def test_a_parent_changes_their_password_on_a_phone(browser, live_server, world)
     context = browser.new_context(base_url=live_server, **PHONE)
     page = context.new_page()
     sign_in(page, world.one.emails["parent"])
+    expect(page.get_by_role("link", name="Change password")).to_be_hidden()  # folded into the menu on a phone
+    page.get_by_role("button", name="Menu").tap()
     page.get_by_role("link", name="Change password").tap()
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     check_axe(page)

@@ -27,7 +27,7 @@ def test_teacher_signs_in_with_a_password_and_hands_the_tablet_to_the_class(tabl
     _teacher_signs_in(page, world.one.emails["teacher_a"])
     expect(page.get_by_role("heading", name="My classes")).to_be_visible()
     check_axe(page)
-    page.get_by_role("link", name=re.compile("Hedgehogs")).tap()
+    page.get_by_role("link", name="Hedgehogs", exact=True).tap()
     page.wait_for_url("**/teacher/classes/*")
     page.get_by_role("button", name="Open class sign-in").tap()
     page.wait_for_selector(".class-code strong")

@@ -1,7 +1,7 @@
 """"Remember?" revisits: revisit tallies, the school's schedule, a class's switch, revisits set as work
 
 Revision ID: 0013_revisits
-Revises: 0012
+Revises: 0013_staffadults
 Create Date: 2026-12-04 13:20:00
 
 Revisit answers are ordinary answers (source "revisit-1" or "revisit-2");
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0013_revisits'
-down_revision = '0012'
+down_revision = '0013_staffadults'
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,7 @@ FONT_SIZE = 14
 CHAR_WIDTH = 0.62 * FONT_SIZE
 PAD = 8
 NO_DATA = "No data yet"
+NO_ANSWERS = "No answers yet"
 ELLIPSIS = "\u2026"
 
 # Characters that XML 1.0 forbids even when escaped (control characters, lone surrogates).
@@ -45,27 +46,29 @@ def percent(part: float, whole: float) -> int:
 # ------------------------------------------------------------ bar chart
 
 
-def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, max_value: float = 100, unit: str = "%",
+def bar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, max_value: float = 100, unit: str = "%",
               width: int = 640, bar_height: int = 28, id_prefix: str | None = None) -> Markup:
     """One horizontal bar per row: label on the left, bar, value on the right.
 
     Values are clamped to 0..max_value. `unit` is written straight after each
-    value ("%" gives "80%"; give " pupils" for "12 pupils").
+    value ("%" gives "80%"; give " pupils" for "12 pupils"). A value of None
+    means there is nothing to measure yet: an empty bar reading "No answers yet",
+    never a "0%" that reads as failure.
     """
     _check_size(width, bar_height)
     if not (math.isfinite(max_value) and max_value > 0):
         raise ValueError(f"max_value must be a positive number, received {max_value!r}")
-    rows = [(str(label), _clamp(value, max_value)) for label, value in rows]
+    rows = [(str(label), None if value is None else _clamp(value, max_value)) for label, value in rows]
     chart_id = _chart_id("bar", title, rows, id_prefix)
     if not rows:
         return _empty(chart_id, title, width)
-    values = [_num(value) + unit for _, value in rows]
+    values = [NO_ANSWERS if value is None else _num(value) + unit for _, value in rows]
     value_w = min(max(48, round(max(len(v) for v in values) * CHAR_WIDTH) + PAD), round(width * 0.3))
     label_w = round(width * 0.34)
     bar_w = width - label_w - value_w - PAD
     pitch = bar_height + PAD
     body = [
-        _bar_row(label, value / max_value, text, PAD + i * pitch, label_w, bar_w, bar_height, width)
+        _bar_row(label, (value or 0) / max_value, text, PAD + i * pitch, label_w, bar_w, bar_height, width)
         for i, ((label, value), text) in enumerate(zip(rows, values, strict=True))
     ]
     desc = "; ".join(f"{label}: {text}" for (label, _), text in zip(rows, values, strict=True))
