@@ -108,6 +108,11 @@ ROUTES = [
     ("pupil.quiz_next", "POST", lambda w: f"/pupil/modules/{M}/quiz/1/next", {**PUPIL_ONLY, "pupil": 302}),
     ("pupil.done", "GET", lambda w: f"/pupil/modules/{M}/done", {**PUPIL_ONLY, "pupil": 302}),  # not finished yet
     ("pupil.certificate_png", "GET", lambda w: f"/pupil/modules/{M}/certificate.png", {**PUPIL_ONLY, "pupil": 404}),
+    # "Remember?" revisits: only of a module the pupil finished (not yet here: 404), tests/test_revisits.py.
+    ("pupil.remember", "GET", lambda w: f"/pupil/remember/{M}/1/1", {**PUPIL_ONLY, "pupil": 404}),
+    ("pupil.remember_next", "POST", lambda w: f"/pupil/remember/{M}/1/1/next", {**PUPIL_ONLY, "pupil": 404}),
+    ("teacher.set_revisits", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/revisits", CLASS_A_CHANGE),
+    ("school_admin.revisit_schedule", "POST", lambda w: "/teacher/school/revisits", {**ADMIN_ONLY, "admin": 302}),
     ("pupil.settings", "GET", lambda w: "/pupil/settings", PUPIL_ONLY),
     ("pupil.worried", "GET", lambda w: "/pupil/worried", PUPIL_ONLY),
     ("pupil.worried_thanks", "GET", lambda w: "/pupil/worried/thanks", PUPIL_ONLY),

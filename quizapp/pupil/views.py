@@ -15,7 +15,7 @@ from ..extensions import db
 from ..formtools import choices
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, concerns, positions, safe_adults
+from ..services import answer_token, assignments, concerns, positions, revisits, safe_adults
 from ..services.render import certificate
 from . import bp
 from .forms import SettingsForm, WorriedForm
@@ -45,6 +45,7 @@ def home():
         assigned=[(by_id[a.module_id], a.due_on) for a in set_for_me],
         others=[m for m in band_modules if m.id not in assigned_ids],
         statuses=positions.statuses(current_user),
+        remember=[(by_id[d.module_id], d) for d in revisits.due_for(current_user, by_id)][:1],
     )
 
 
@@ -146,6 +147,37 @@ def question_context(mod: Module, question, source: str) -> dict:
         "answer_token": answer_token.make(current_user.id, current_user.school_id, current_user.answer_key),
         "source": source,
     }
+
+
+# ------------------------------------------------------------- remember?
+
+
+def _revisit_or_404(module_id: str, number: int, position: int):
+    """A revisit of a module the pupil finished, and its question at `position`."""
+    mod = module_or_404(module_id)
+    if number not in revisits.REVISITS or positions.finished(current_user, mod.id) is None:
+        abort(404)
+    picked = revisits.pick_questions(current_user.id, mod, number)
+    if not 1 <= position <= len(picked):
+        abort(404)
+    return mod, picked
+
+
+@bp.get("/remember/<module_id>/<int:number>/<int:position>")
+def remember(module_id: str, number: int, position: int):
+    """A "Remember?" question, weeks after the module (services/revisits.py). No score."""
+    mod, picked = _revisit_or_404(module_id, number, position)
+    return render_template("pupil/remember.html", module=mod, number=number, position=position, total=len(picked),
+                           form=FlaskForm(), **question_context(mod, picked[position - 1], revisits.source_for(number)))
+
+
+@bp.post("/remember/<module_id>/<int:number>/<int:position>/next")
+def remember_next(module_id: str, number: int, position: int):
+    mod, picked = _revisit_or_404(module_id, number, position)
+    if position >= len(picked):
+        flash("Thank you for remembering with us! Well done for having a go.", "success")
+        return redirect(url_for("pupil.home"))
+    return redirect(url_for("pupil.remember", module_id=mod.id, number=number, position=position + 1))
 
 
 # ------------------------------------------------------------- finishing

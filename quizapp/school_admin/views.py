@@ -14,7 +14,7 @@ from ..dates import is_time_zone
 from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS
-from ..services import accounts, data_protection, roster, safe_adults
+from ..services import accounts, data_protection, revisits, roster, safe_adults
 from ..services import staff as staff_service
 from ..services.scope import class_or_404, pupil_for_staff_or_404, safe_adult_or_404, school_teachers, staff_or_404
 from ..teacher.forms import ClassForm, MultiCheckboxField
@@ -99,7 +99,32 @@ def school_settings():
         data_protection.set_retention(school, form.retention_months.data)  # commits both
         flash("Saved.", "success")
         return redirect(url_for("school_admin.school_settings"))
-    return render_template("school_admin/school.html", form=form, school=school), 400 if form.errors else 200
+    return render_template("school_admin/school.html", form=form, school=school,
+                           revisit_form=RevisitForm(obj=school)), 400 if form.errors else 200
+
+
+class RevisitForm(FlaskForm):
+    revisit_first_weeks = IntegerField('First "Remember?" revisit: weeks after a pupil finishes a topic',
+                                       validators=[NumberRange(min=1, max=51, message="Choose between 1 and 51 weeks.")])
+    revisit_second_weeks = IntegerField("Second revisit: weeks after finishing",
+                                        validators=[NumberRange(min=2, max=52, message="Choose between 2 and 52 weeks.")])
+
+
+@bp.post("/school/revisits")
+def revisit_schedule():
+    """When "Remember?" revisits come back (services/revisits.py)."""
+    school = current_user.school
+    form = RevisitForm()
+    if form.validate_on_submit():
+        try:
+            revisits.set_schedule(school, form.revisit_first_weeks.data, form.revisit_second_weeks.data)
+        except ValueError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Saved.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("school_admin.school_settings"))
 
 
 # ------------------------------------------------------------------- staff

@@ -1,6 +1,6 @@
 """staff audit, the school's safe adults, who a pupil wants to talk to
 
-Revision ID: 0013_staffadults
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-04 13:20:00
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from quizapp.models.base import UTCDateTime
 
 
-revision = '0013_staffadults'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
