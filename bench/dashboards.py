@@ -62,6 +62,10 @@ def seed(rng: random.Random) -> tuple[int, int, int]:
                     rows.append(_answer(school.id, pupil_id, module, q, True, False, rng))
             progress.append(dict(school_id=school.id, pupil_id=pupil_id, module_id=module.id, content_version=module.version,
                                  completed_at=None if rng.random() < 0.3 else now_utc()))
+            if progress[-1]["completed_at"] is not None:  # a "Remember?" revisit weeks later (services/revisits.py)
+                for q in module.lesson_questions():
+                    rows.append({**_answer(school.id, pupil_id, module, q, rng.random() < 0.55, True, rng),
+                                 "source": "revisit-1", "client_id": f"{pupil_id}-{q.id}-r1"})
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(Answer), rows[start:start + 5000])
     db.session.execute(insert(ModuleProgress), progress)

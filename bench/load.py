@@ -30,8 +30,11 @@ What it does, all on 127.0.0.1:
    answers (--double-rate) is sent twice with the same client id, half at
    the same moment from two connections, half one after the other. Each
    class's teacher signs in and reloads the class's progress and question
-   pages every think-max seconds (each view counts the school's new answers
-   into progress and the tallies: services/counting.catch_up).
+   pages every think-max seconds. New answers are counted into progress and
+   the tallies by `flask catch-up --every 10` beside the app, with
+   COUNT_IN_BACKGROUND=1 (docs/deploy.md), so teachers' pages only read;
+   --count-on-view makes each view count the school's new answers first
+   instead (services/counting.catch_up). "dashboard p95=" is those views.
 5. Ceiling phase (--ceiling-seconds in all, per server): C threads
    (--concurrency, default 2 per gunicorn thread) send answers back to back,
    to the app (as the signed-in pupils) and to bench/bare_app.py under
@@ -61,6 +64,7 @@ import multiprocessing
 import os
 import random
 import secrets
+import subprocess
 import sys
 import threading
 import time
@@ -73,7 +77,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: quizapp, simulation
 
 from simulation import checks, servers  # noqa: E402
-from simulation.pupils import AnswerBook, Hammered, SimPupil, Stats, WatchingTeacher, hammer, specs_from_seed  # noqa: E402
+from simulation.pupils import AnswerBook, Hammered, SimPupil, Stats, WatchingTeacher, hammer, percentile, specs_from_seed  # noqa: E402
 from simulation.seed_classes import TEACHER_PASSWORD  # noqa: E402
 from simulation.webclient import TRANSPORT_ERRORS, Browser  # noqa: E402
 
@@ -107,6 +111,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "(that database itself is left alone unless --pg-url-in-place)")
     parser.add_argument("--pg-url-in-place", action="store_true", help="use --pg-url's database itself (its schema is dropped)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15", help="rate-limit store, flushed first ('' for none)")
+    parser.add_argument("--count-on-view", action="store_true",
+                        help="no background counter: each teacher's page counts new answers first (the old way)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep-logs", type=Path, help="copy the gunicorn logs into this folder")
     args = parser.parse_args(argv)
@@ -261,7 +267,7 @@ class BareRun:
 
 def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str | None) -> tuple[AppRun, BareRun]:
     with database(args, folder, "load") as url, database(args, folder, "bare") as bare_url:
-        env = servers.app_env(url, secret, redis_url)
+        env = servers.app_env(url, secret, redis_url, COUNT_IN_BACKGROUND="0" if args.count_on_view else "1")
         servers.init_app_db(env)
         seeded = folder / "classes.json"
         servers.run_checked([servers.PYTHON, str(servers.ROOT / "simulation" / "seed_classes.py"), "--classes", str(args.classes),
@@ -272,12 +278,16 @@ def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str |
         servers.init_bare_db(bare_env)
         lesson, ceiling, bare_stats = Stats(), Stats(), Stats()
         with servers.running("app", servers.APP_SPEC, env, args.workers, folder, threads=args.threads) as server:
-            pupils = classroom(args, server, specs, classes, book, lesson)
+            with background_counter(env, folder, not args.count_on_view):  # the classroom phase only: the ceiling measures inserts
+                pupils = classroom(args, server, specs, classes, book, lesson)
             print(f"classroom: {lesson.signed_in}/{len(specs)} pupils signed in; "
                   f"{lesson.answers_ok} answers acknowledged in {args.seconds:g}s "
                   f"= {lesson.answers_ok / args.seconds:.1f} answers/s; {lesson.doubles} double submits")
             for kind in ("answer", "page", "signin", "dashboard"):
                 print("  " + lesson.summary(kind))
+            dashboards = lesson.latencies.get("dashboard", [])
+            print(f"dashboard p95={percentile(dashboards, 0.95) * 1000:.0f}ms over {len(dashboards)} teacher page views "
+                  f"({'each counting new answers first' if args.count_on_view else 'counted in the background: catch-up --every 10'})")
             submitters = app_submitters(pupils, book, args.concurrency, ceiling, random.Random(args.seed + 1))
             if not submitters:
                 raise SystemExit("no pupil signed in: nothing to measure (see the errors above)")
@@ -309,6 +319,26 @@ def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str |
         bare_run = BareRun(bare_stats, theirs, bare_acknowledged,
                            checks.not_stored_once(bare_acknowledged, checks.stored_bare_rows(bare_url)), bare_restarts)
         return app, bare_run
+
+
+@contextmanager
+def background_counter(env: dict, folder: Path, wanted: bool):
+    """`flask catch-up --every 10` beside the app, as docs/deploy.md runs it with COUNT_IN_BACKGROUND=1."""
+    if not wanted:
+        yield None
+        return
+    with open(folder / "catch-up.log", "w") as log:
+        process = subprocess.Popen([servers.PYTHON, "-m", "flask", "--app", "quizapp", "catch-up", "--every", "10"],
+                                   cwd=servers.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def catch_up(env: dict) -> None:

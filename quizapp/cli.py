@@ -168,13 +168,18 @@ def retention_command(dry_run: bool) -> None:
 
 
 @click.command("catch-up")
+@click.option("--every", type=click.FloatRange(min=0.5), default=None,
+              help="Keep running: count every this many seconds (the background counter; see docs/deploy.md).")
 @with_appcontext
-def catch_up_command() -> None:
+def catch_up_command(every: float | None) -> None:
     """Count every school's new answers into progress and the dashboards'
     tallies. Pages do this themselves before they show progress; running it
-    every few minutes (cron) keeps that work small."""
-    counted = counting.catch_up_everything()
-    click.echo(f"Counted {counted} new answer(s).")
+    every few minutes (cron) keeps that work small. With --every, a loop:
+    with COUNT_IN_BACKGROUND on, staff pages leave the counting to it."""
+    if every is None:
+        click.echo(f"Counted {counting.catch_up_everything()} new answer(s).")
+        return
+    counting.catch_up_loop(every)
 
 
 @click.command("recount")

@@ -15,7 +15,10 @@ BASE_URL         the app's public address, for links in emails (required in prod
 TRUSTED_PROXIES  how many reverse proxies sit in front of the app (default 0); with
                  1 or more, the client's address comes from X-Forwarded-For, so
                  per-address rate limits count each school, not the proxy
-TIME_ZONE        the time zone pages show dates and times in (default Europe/London)
+TIME_ZONE        the time zone for pages with no school (default Europe/London); each school sets its own
+COUNT_IN_BACKGROUND  "1": staff pages leave counting new answers to the background counter
+                 (`flask --app quizapp catch-up --every 10`, docs/deploy.md) unless the oldest
+                 uncounted answer is over a minute old (default "0": each staff page counts first)
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ def from_env(instance_path: str) -> dict:
         # the database (quizapp/limiter_storage.py), never in one process's memory.
         "RATELIMIT_STORAGE_URI": redis_url or "quizapp-db://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        "COUNT_IN_BACKGROUND": env.get("COUNT_IN_BACKGROUND", "0") == "1",
         "SMTP_URL": env.get("SMTP_URL", ""),
         "MAIL_FROM": env.get("MAIL_FROM", "Stay Safe Online <no-reply@localhost>"),
         "BASE_URL": env.get("BASE_URL", ""),

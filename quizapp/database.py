@@ -44,6 +44,19 @@ def _sqlite_pragmas(busy_timeout_ms: int):
 
 
 _WRITING: ContextVar[bool] = ContextVar("quizapp_write_transaction", default=False)
+_READING: ContextVar[bool] = ContextVar("quizapp_reads_first", default=False)
+
+
+@contextmanager
+def reads_first() -> Iterator[None]:
+    """Outside a request, begin plain (deferred) transactions, as page views do, so a
+    long-running worker that mostly reads (the background counter) takes SQLite's write
+    lock only inside write_transaction, never while it looks for work."""
+    marker = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(marker)
 
 
 @contextmanager
@@ -66,7 +79,8 @@ def write_transaction() -> Iterator[None]:
 
 
 def _sqlite_begin(conn) -> None:
-    if has_request_context() and request.method in READ_METHODS and not _WRITING.get():
+    reading = _READING.get() or (has_request_context() and request.method in READ_METHODS)
+    if reading and not _WRITING.get():
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -138,9 +138,9 @@ def specs_from_seed(classes: list[dict]) -> list[PupilSpec]:
 
 class WatchingTeacher:
     """A class teacher who signs in and keeps reloading the class's progress
-    and question pages while the class answers: every page view counts the
-    school's new answers (services/counting.catch_up) at the same time as
-    answers arrive."""
+    and question pages while the class answers. With COUNT_IN_BACKGROUND the
+    views only read (a background counter counts new answers); without it
+    every view counts the school's new answers first (services/counting.catch_up)."""
 
     def __init__(self, school_class: dict, port: int, stats: Stats, password: str, timeout: float = 30):
         self.school_class = school_class

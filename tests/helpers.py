@@ -59,6 +59,7 @@ class SchoolWorld:
     pupil_b: int  # in class B
     concern: int = 0  # raised by pupil_a
     assignment: int = 0  # passwords-4-7 for class A
+    safe_adult: int = 0  # one of the school's safe adults, with a photo (add_safe_adults; none by default)
     emails: dict[str, str] = field(default_factory=dict)
     pins: dict[int, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)  # role -> users.id, as in emails
@@ -176,3 +177,24 @@ def do_module(app, pupil_id: int, module_id: str, right: bool = True) -> None:
         db.session.commit()
         positions.save_lesson_position(pupil, module, len(module.lesson.steps) + 1)
         counting.catch_up(pupil.school_id)
+
+
+def add_safe_adults(app, world: World) -> None:
+    """Give each school of the world one safe adult with a photo (world.<school>.safe_adult)."""
+    import io
+
+    from PIL import Image
+
+    from quizapp.models import SafeAdult
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 90, 160)).save(picture, "WEBP")
+    with app.app_context():
+        for school in (world.one, world.two):
+            adult = SafeAdult(school_id=school.school_id, name="Mrs Lane", role="keeps children safe at our school",
+                              photo=picture.getvalue(), photo_version=1)
+            db.session.add(adult)
+            db.session.flush()
+            school.safe_adult = adult.id
+        db.session.commit()
+        db.session.remove()

@@ -4,15 +4,18 @@ from __future__ import annotations
 import io
 import math
 import re
+import zipfile
 
 from PIL import Image, ImageChops
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Pupil, SchoolClass
 from quizapp.services.pupil_signin import random_pin
 from quizapp.services.render import cards
-from quizapp.services.render.cards import class_cards_pages, class_cards_pdf, class_cards_png
+from quizapp.services.render.cards import class_cards_pages, class_cards_zip
+from quizapp.services.render.cards_pdf import class_cards_pdf
 
 URL = "https://quiz.example.org/tablet/join/HEDGEHOGS"
 A4_150_DPI = (1240, 1754)
@@ -63,16 +66,39 @@ def test_a_class_of_23_makes_a_sheet_and_three_card_pages(world, ctx):
     assert pdf_page_count(pdf) == 4
 
 
-def test_the_png_is_the_first_card_page(world, ctx):
+def pdf_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_the_pdf_has_every_pupils_name_as_text_on_a4_pages(world, ctx):
+    school_class, pupils = class_of(world, 35)
+    pupils[0].first_name = "Zoe\u0308"  # typed as e + a separate diaeresis
+    pages = PdfReader(io.BytesIO(class_cards_pdf(school_class, pupils, URL))).pages
+    assert len(pages) == 1 + 4
+    assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842) for p in pages)  # A4 in points
+    text = "\n".join(page.extract_text() for page in pages)
+    assert "Zo\u00eb T." in text
+    for pupil in pupils[1:]:
+        assert pupil.display_name in text
+    assert "Hedgehogs" in pages[0].extract_text() and "Cut out the 35 cards on the next 4 pages" in text
+    assert "Page 5 of 5" in pages[4].extract_text()
+
+
+def test_the_pdf_embeds_the_apps_own_font(world, ctx):
+    school_class, pupils = class_of(world, 3)
+    pdf = class_cards_pdf(school_class, pupils, URL)
+    assert b"DejaVuSans" in pdf and b"/FontFile2" in pdf
+
+
+def test_the_pictures_zip_has_every_page(world, ctx):
     school_class, pupils = class_of(world, 23)
-    png = class_cards_png(school_class, pupils, URL)
-    assert png.startswith(b"\x89PNG")
-    with Image.open(io.BytesIO(png)) as image:
-        image.load()
-        assert image.size == A4_150_DPI
-        assert round(image.info["dpi"][0]) == 150
-        first_cards = class_cards_pages(school_class, pupils, URL)[1]
-        assert ImageChops.difference(image.convert("RGB"), first_cards).getbbox() is None
+    with zipfile.ZipFile(io.BytesIO(class_cards_zip(school_class, pupils, URL))) as archive:
+        names = archive.namelist()
+        assert names == ["page-1.png", "page-2.png", "page-3.png", "page-4.png"]
+        with Image.open(io.BytesIO(archive.read("page-4.png"))) as image:
+            image.load()
+            assert image.size == A4_150_DPI and round(image.info["dpi"][0]) == 150
+            assert ImageChops.difference(image.convert("RGB"), class_cards_pages(school_class, pupils, URL)[3]).getbbox() is None
 
 
 def test_the_sheet_holds_a_qr_code_for_the_url(world, ctx):
@@ -115,14 +141,16 @@ def test_an_empty_class_gets_just_the_sheet(world, ctx):
     assert len(pages) == 1
     pdf = class_cards_pdf(school_class, pupils, URL)
     assert pdf.startswith(b"%PDF") and pdf_page_count(pdf) == 1
-    with Image.open(io.BytesIO(class_cards_png(school_class, pupils, URL))) as image:
-        image.load()
-        assert ImageChops.difference(image.convert("RGB"), pages[0]).getbbox() is None
+    with zipfile.ZipFile(io.BytesIO(class_cards_zip(school_class, pupils, URL))) as archive:
+        assert archive.namelist() == ["page-1.png"]
 
 
 def test_an_unknown_picture_does_not_break_the_card(world, ctx):
     page = one_card(world, "Amara", "cat-unicorn-../../secret")
     assert page.size == A4_150_DPI
+    pupil = Pupil(school_id=world.one.school_id, class_id=world.one.class_a, first_name="Amara",
+                  last_initial="Q", year_group=1, pin="cat-unicorn-../../secret")
+    assert "unicorn" in pdf_text(class_cards_pdf(hedgehogs(world), [pupil], URL))[1]
 
 
 def test_names_print_as_written_with_their_accents():

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
-from helpers import answer_token, post, send_answer
+from helpers import Auth, answer_token, post, send_answer
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import (
@@ -21,6 +22,7 @@ from quizapp.models import (
     OutcomeTally,
     Pupil,
     QuestionTally,
+    now_utc,
 )
 from quizapp.services import counting
 from simulation.solver import right_fields, wrong_fields
@@ -307,3 +309,31 @@ def test_looking_for_pending_answers_reads_only_the_small_index(app, pupils):
             plan = " ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
             db.session.rollback()
     assert "ix_answers_pending" in plan, plan
+
+
+def test_with_background_counting_a_teachers_page_only_reads_until_answers_are_a_minute_old(app, client, auth, world,
+                                                                                           monkeypatch):
+    monkeypatch.setitem(app.config, "COUNT_IN_BACKGROUND", True)
+    module, token = _at_the_quiz(app, client, auth, world)
+    q = module.bank.questions[0]
+    assert send_answer(client, token, MODULE, q, right_fields(q)).json["stored"]
+    teacher = app.test_client()  # on another device: the pupil's own pages would count their answer
+    Auth(teacher, world).adult(world.one.emails["teacher_a"])
+    assert teacher.get(f"/teacher/classes/{world.one.class_a}/questions").status_code == 200
+    [fresh] = _answers(app)
+    assert fresh.pending  # left to the background counter
+    with app.app_context():  # the counter stopped: a minute later the page counts for itself
+        db.session.execute(update(Answer).values(created_at=now_utc() - timedelta(seconds=61)))
+        db.session.commit()
+    teacher.get(f"/teacher/classes/{world.one.class_a}/questions")
+    [counted] = _answers(app)
+    assert not counted.pending and counted.first_try
+
+
+def test_the_background_counter_counts_every_school(app, client, auth, world):
+    module, token = _at_the_quiz(app, client, auth, world)
+    q = module.bank.questions[0]
+    send_answer(client, token, MODULE, q, right_fields(q))
+    with app.app_context():
+        counting.catch_up_loop(0.01, rounds=2)
+    assert [a.pending for a in _answers(app)] == [False]

@@ -18,6 +18,7 @@ def test_seed_demo_builds_a_whole_school_and_prints_sign_ins(app):
     assert result.exit_code == 0, result.output
     assert "demo-password-1" in result.output and "robins@demo.example.org" in result.output
     assert "dsl@demo.example.org" in result.output and "parent1@demo.example.org" in result.output
+    assert "deputy@demo.example.org" in result.output
     with app.app_context():
         years = db.session.execute(select(SchoolClass.year_group).order_by(SchoolClass.year_group)).scalars().all()
         assert years == [0, 1, 2, 3, 4, 5, 6]
@@ -25,6 +26,11 @@ def test_seed_demo_builds_a_whole_school_and_prints_sign_ins(app):
         assert db.session.execute(select(func.count(ParentLink.id))).scalar_one() == 3
         teachers = db.session.execute(select(User).where(User.is_teacher)).scalars().all()
         assert len(teachers) == 7 and all(len(t.classes) == 1 for t in teachers)
+        assert [u.name for u in db.session.execute(select(User).where(User.is_deputy_dsl)).scalars()] == ["Ms Clarke"]
+        from quizapp.models import SafeAdult
+
+        adults = db.session.execute(select(SafeAdult).order_by(SafeAdult.position)).scalars().all()
+        assert [a.name for a in adults] == ["Mrs Hughes", "Ms Clarke"] and all(a.photo[8:12] == b"WEBP" for a in adults)
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "not added" in again.output
 

@@ -58,6 +58,10 @@ def _seed(app, school_id: int, year_group: int, classes: int, per_class: int, an
                 rows.append(dict(school_id=school_id, pupil_id=pid, module_id=module_id, question_id=q.id,
                                  content_version="v", source="quiz", response=_response(q, right), correct=right,
                                  score=1.0 if right else 0.0, first_try=True, client_id=f"{pid}-{q.id}"))
+            for module_id, q in rng.sample(questions, 3):  # a "Remember?" revisit (services/revisits.py)
+                rows.append(dict(school_id=school_id, pupil_id=pid, module_id=module_id, question_id=q.id,
+                                 content_version="v", source="revisit-1", response=_response(q, True), correct=True,
+                                 score=1.0, first_try=True, client_id=f"{pid}-{q.id}-r1"))
         db.session.execute(insert(Answer), rows)
         db.session.execute(insert(ModuleProgress), [dict(school_id=school_id, pupil_id=pid, module_id=questions[0][0],
                                                         content_version="v") for pid in pupil_ids])

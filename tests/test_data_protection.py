@@ -98,9 +98,9 @@ def test_retention_erases_pupils_who_left_long_ago_with_a_frozen_clock(app, worl
 
 def test_school_admin_sets_the_retention_period(app, client, auth, world):
     auth.adult(world.one.emails["admin"])
-    bad = post(client, "/teacher/school", {"retention_months": "0"}, token_from="/teacher/school")
+    bad = post(client, "/teacher/school", {"retention_months": "0", "timezone": "Europe/London"}, token_from="/teacher/school")
     assert bad.status_code == 400 and "between 1 and 120" in bad.get_data(as_text=True)
-    post(client, "/teacher/school", {"retention_months": "24"}, token_from="/teacher/school")
+    post(client, "/teacher/school", {"retention_months": "24", "timezone": "Europe/London"}, token_from="/teacher/school")
     with app.app_context():
         from quizapp.models import School
 

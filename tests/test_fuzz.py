@@ -153,7 +153,7 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
         "parent.link": {"code": codes},
         "teacher.roster_import_confirm": {"csv_b64": F([template], ["!!", "AAAA", ""])},
         "teacher.assignments": {"target": F([f"c{one.class_a}", "y1"], [f"c{two.class_a}", "y4", "y9", "c", ""]),
-                                "topics": F(topics, ["nonsense"]),
+                                "topics": F(topics, ["nonsense"]), "revisit": F(["", "y"]),
                                 "start_on": F(["", "2025-09-01"], ["0001-01-01", "9999-12-31", "2025-02-30"]),
                                 "due_on": F(["", "2025-09-30"], ["0001-01-01", "9999-12-31"])},
         "teacher.set_class_topic": {"topic": F(topics, ["nonsense", ""]),
@@ -161,9 +161,21 @@ def _fields(app, w, endpoint: str) -> fs.Fields:
         "teacher.add_pupil": pupil,
         "teacher.edit_pupil": pupil,
         "school_admin.add_class": {"name": F(["Owls", " Foxes "], ["Hedgehogs", "x" * 61]), "year_group": F(years, odd_years)},
-        "school_admin.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"])},
+        "school_admin.school_settings": {"retention_months": F(["1", "36", "120"], ["0", "121", "1e3", "99999999999999999999"]),
+                                         "timezone": F(["Europe/London", "Asia/Dubai"], ["", "Mars/Olympus", "../etc/passwd"])},
         "school_admin.erase_pupil": {"confirm": F(["Amara", " AMARA "], ["Ben"])},
         "school_admin.set_staff_active": {"active": F(["0", "1"], ["2", "", "yes", "-1"])},
+        "school_admin.revisit_schedule": {"revisit_first_weeks": F(["3", "1"], ["0", "52", "x", "99999999999999999999"]),
+                                          "revisit_second_weeks": F(["8", "52"], ["1", "53", "", "-4"])},
+        "teacher.set_revisits": {"on": F(["0", "1"], ["2", "", "yes"])},
+        "school_admin.add_staff": {"name": F(["Ms New", " Zoë O'Neil "], ["", "x" * 81]), "email": new_email,
+                                   "roles": F(["teacher", "dsl", "deputy_dsl", "school_admin"], ["", "platform_admin"])},
+        "school_admin.set_staff_roles": {"roles": F(["teacher", "dsl", "deputy_dsl", "school_admin"], ["", "owner"])},
+        "school_admin.safe_adults_page": {"name": F(["Mrs Patel"], ["", "x" * 81]),
+                                          "role": F(["keeps children safe at our school"], ["", "y" * 121])},
+        "school_admin.edit_safe_adult": {"name": F(["Mrs Patel"], ["", "x" * 81]), "role": F(["our DSL"], [""]),
+                                         "remove_photo": F(["y", ""])},
+        "auth.accept_invite": {"new": F(["river lantern biscuit"], ["short"]), "again": F(["river lantern biscuit"], ["x"])},
         "auth.change_password": {"current": F([PASSWORD], ["wrong password"]),
                                  "new": F(["river lantern biscuit"], ["short", "x" * 201]),
                                  "again": F(["river lantern biscuit"], ["something else"])},
@@ -200,6 +212,10 @@ FORMS = {
     "pupil.no_voice": "pupil",
     "school_admin.add_class": "admin", "school_admin.school_settings": "admin", "school_admin.erase_pupil": "admin",
     "school_admin.class_teachers": "admin", "school_admin.set_staff_active": "admin",
+    "school_admin.revisit_schedule": "admin", "teacher.set_revisits": "teacher_a", "pupil.remember_next": "pupil",
+    "school_admin.add_staff": "admin", "school_admin.set_staff_roles": "admin", "school_admin.resend_invite": "admin",
+    "school_admin.safe_adults_page": "admin", "school_admin.edit_safe_adult": "admin",
+    "school_admin.remove_safe_adult": "admin", "auth.accept_invite": "anon",
     "pupil.lesson_next": "pupil", "pupil.quiz_next": "pupil", "pupil.settings": "pupil", "pupil.worried": "pupil",
     "pupil_api.answer": "pupil", "pupil_api.chat": "pupil",
     "safeguarding.add_note": "dsl", "safeguarding.set_status": "dsl", "safeguarding.share": "dsl",
@@ -383,7 +399,7 @@ def _show_class_and_pupil(app, client, server_errors, class_id, class_name, firs
             event("pupil added")
             assert len(pupil.first_name) <= MAX_FIRST_NAME and len(pupil.last_initial) == 1, (pupil.first_name, pupil.last_initial)
     pages = [f"/teacher/classes/{class_id}", f"/teacher/classes/{class_id}/progress", f"/teacher/classes/{class_id}/progress?format=csv",
-             f"/teacher/classes/{class_id}/questions?format=csv", f"/teacher/classes/{class_id}/cards.png", "/teacher/years/3/progress"]
+             f"/teacher/classes/{class_id}/questions?format=csv", f"/teacher/classes/{class_id}/cards.zip", "/teacher/years/3/progress"]
     if pupil is not None:
         pages += [f"/teacher/pupils/{pupil.id}", f"/teacher/pupils/{pupil.id}?format=csv", f"/teacher/pupils/{pupil.id}/export.json"]
     for url in pages:
@@ -628,8 +644,8 @@ def test_regression_coverage_csv_puts_by_in_a_header(client, world, teacher_a, s
 
 
 @pytest.mark.parametrize("class_name,download", [
-    ("Owls\rRoom 2", "progress?format=csv"), ("Owls\rRoom 2", "cards.png"), ("Łabędzie", "questions?format=csv"),
-    ("🦔 Hedgehogs", "cards.png"), ("Łabędzie", "pupil answers"),
+    ("Owls\rRoom 2", "progress?format=csv"), ("Owls\rRoom 2", "cards.zip"), ("Łabędzie", "questions?format=csv"),
+    ("🦔 Hedgehogs", "cards.zip"), ("🦔 Hedgehogs", "cards.pdf"), ("Owls\rRoom 2", "cards.pdf"), ("Łabędzie", "pupil answers"),
 ])
 def test_regression_class_name_in_download_headers(app, client, world, admin, server_errors, class_name, download):
     made = post(client, "/teacher/classes/new", {"name": class_name, "year_group": "3"}, token_from="/")

@@ -395,4 +395,17 @@ def test_the_template_can_be_imported_as_it_is(world, ctx):
     assert template.splitlines()[0] == "\ufeffFirst name,Last name,Year group,Class"
     preview = parse_roster(template.encode("utf-8"), school(world))
     assert preview.file_errors == [] and preview.errors == [] and preview.ok
-    assert [(r.first_name, r.year_group) for r in preview.rows] == [("Zoë", 0), ("Oliver", 1), ("Mary-Jane", 4)]
+    assert [(r.first_name, r.year_group) for r in preview.rows] == [("Zoë", 1), ("Oliver", 1), ("Mary-Jane", 4)]
+    classes = {c.name: c.year_group for c in db.session.execute(select(SchoolClass)).scalars()}
+    assert all(classes[r.class_name] == r.year_group for r in preview.rows)  # each example agrees with its class
+
+
+def test_an_unknown_class_suggests_the_nearest_and_error_rows_name_the_pupil(world, ctx):
+    preview = parse_roster(csv_bytes(HEADER, "Amara,Jones,1,Hedgehog", "Ben,Smith,4,badgerz", "Cara,Lee,4,Zebras",
+                                     ",Khan,4,Badgers"), school(world))
+    assert [(e.line, e.pupil, e.reason) for e in preview.errors] == [
+        (2, "Amara J.", "Class 'Hedgehog' does not exist in this school. Did you mean Hedgehogs?"),
+        (3, "Ben S.", "Class 'badgerz' does not exist in this school. Did you mean Badgers?"),
+        (4, "Cara L.", "Class 'Zebras' does not exist in this school. Add it first, or check the spelling."),
+        (5, "(no first name)", "First name is missing."),
+    ]

@@ -29,7 +29,10 @@ def test_import_previews_then_imports_only_what_was_shown(app, client, auth, wor
         assert db.session.execute(select(func.count(Pupil.id))).scalar_one() == 6  # nothing yet
     b64 = re.search(r'name="csv_b64" value="([^"]+)"', page).group(1)
     done = post(client, "/teacher/roster/import/confirm", {"csv_b64": b64}, token_from="/teacher/roster/import")
-    assert done.status_code == 302
+    assert done.status_code == 302 and done.location.startswith(f"/teacher/classes/{world.one.class_a}?imported=2")
+    landed = client.get(done.location).get_data(as_text=True)  # the class page, with the next step
+    assert "Imported 2 pupils" in landed and "Print their cards" in landed
+    assert f'href="/teacher/classes/{world.one.class_a}/cards.pdf">Print their cards' in landed
     with app.app_context():
         zoe = db.session.execute(select(Pupil).where(Pupil.first_name == "Zoe")).scalar_one()
         assert zoe.last_initial == "W" and zoe.class_id == world.one.class_a and len(zoe.pin.split("-")) == 3
@@ -40,6 +43,7 @@ def test_a_bad_row_stops_the_whole_import_and_is_named(app, client, auth, world)
     text = GOOD + "A3,Sam,Lee,Year 9,Hedgehogs,2019-01-01\nA4,Ali,Khan,4,Badgers,2016-01-01\n"
     page = _upload(client, text).get_data(as_text=True)
     assert "Line" in page and "Year 9" in page and "not one of them" in page  # Badgers is another teacher's class
+    assert '<th scope="row">Sam L.</th>' in page and '<th scope="row">Ali K.</th>' in page  # each problem row names its pupil
     assert 'name="csv_b64"' not in page
     forged = post(client, "/teacher/roster/import/confirm", {"csv_b64": "QUJD"}, token_from="/teacher/roster/import", follow_redirects=True)
     assert "Fix the problems" in forged.get_data(as_text=True) or forged.status_code == 400
@@ -112,6 +116,7 @@ def test_printable_sign_in_cards(client, auth, world):
     auth.adult(world.one.emails["teacher_a"])
     pdf = client.get(f"/teacher/classes/{world.one.class_a}/cards.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    png = client.get(f"/teacher/classes/{world.one.class_a}/cards.png")
-    assert png.status_code == 200 and png.data[:4] == b"\x89PNG"
+    pictures = client.get(f"/teacher/classes/{world.one.class_a}/cards.zip")
+    assert pictures.status_code == 200 and pictures.data[:2] == b"PK" and pictures.mimetype == "application/zip"
+    assert client.get(f"/teacher/classes/{world.one.class_a}/cards.png").status_code == 404
     assert client.get(f"/teacher/classes/{world.one.class_a}/cards.exe").status_code == 404

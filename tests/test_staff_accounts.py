@@ -41,6 +41,7 @@ def test_an_admin_cannot_turn_off_their_own_account_but_can_turn_off_another_adm
     with app.app_context():
         assert db.session.get(User, world.one.user_ids["admin"]).active
         db.session.get(User, world.one.user_ids["dsl"]).is_school_admin = True  # a second admin
+        db.session.get(User, world.one.user_ids["teacher_a"]).is_dsl = True  # and a second DSL
         db.session.commit()
     assert _toggle(client, world.one.user_ids["dsl"], on=False).status_code == 302
     with app.app_context():

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import password_reset, views  # noqa: E402,F401  (the routes, on bp)
+from . import invite, password_reset, safe_adult_photo, views  # noqa: E402,F401  (the routes, on bp)

@@ -65,6 +65,8 @@ def module_texts(module: Module) -> Iterator[tuple[str, str, str]]:
         yield lesson_file, f"step {step.id}: title", step.title
         if step.text:
             yield lesson_file, f"step {step.id}: text", step.text
+        if step.if_none:
+            yield lesson_file, f"step {step.id}: if_none", step.if_none
         if step.question is not None:
             for where, text in _texts(step.question):
                 yield lesson_file, f"step {step.id}: question {step.question.id}: {where}", text

@@ -30,6 +30,8 @@ def pupil_texts(module: Module) -> Iterator[str]:
         yield step.title
         if step.text:
             yield step.text
+        if step.if_none:
+            yield step.if_none
         if step.question is not None:
             yield from _walk(step.question)
     for question in module.bank.questions:

@@ -413,13 +413,17 @@ class Step(Strict):
     """One screen of a lesson.
 
     kind: story (a situation with the cast), explain, check (a question to
-    try), practice (a question in the pretend app), recap.
+    try), practice (a question in the pretend app), recap, safe_adults (the
+    pupil's own school's safe grown-ups, set by the school admin, under
+    `text`; where the school has set none, `if_none` and the `characters`
+    are shown instead: the story's adult, and that the school will say who).
     """
 
     id: Id
-    kind: Literal["story", "explain", "check", "practice", "recap"]
+    kind: Literal["story", "explain", "check", "practice", "recap", "safe_adults"]
     title: Text
     text: Text | None = None
+    if_none: Text | None = None
     characters: list[Id] = []
     picture: Picture | None = None
     question: Question | None = None
@@ -433,6 +437,8 @@ class Step(Strict):
             raise ValueError(f"a {self.kind} step has no question (use kind: check)")
         if not needs_question and not self.text:
             raise ValueError(f"a {self.kind} step has text")
+        if (self.kind == "safe_adults") != (self.if_none is not None):
+            raise ValueError("a safe_adults step, and only one, has if_none (what to say when the school has set no safe adults)")
         if self.kind == "practice" and self.question is not None and self.question.type != "app_action":
             raise ValueError("a practice step's question is an app_action")
         return self

@@ -24,7 +24,8 @@ CATEGORIES = {
     "upset": "I saw something that upset me",
     "other": "Something else",
 }
-TALK_TO = {"teacher": "My teacher", "other_adult": "Another adult at school"}
+TALK_TO = {"teacher": "My teacher", "other_adult": "Another adult at school", "home": "A grown-up at home"}
+SAFE_ADULT = "safe_adult"  # one of the school's safe adults: `talk_to_name` says who
 # A pupil may press "Tell a grown-up" without choosing a picture or a person:
 # the concern still reaches the DSL, marked "not said".
 NOT_SAID = "not_said"
@@ -49,6 +50,7 @@ class Concern(db.Model):
     category: Mapped[str] = mapped_column(String(20))
     words: Mapped[str] = mapped_column(Text, default="")
     talk_to: Mapped[str] = mapped_column(String(20))
+    talk_to_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default=NEW)
     # One per "I'm worried" page shown: a double tap sends the same token and
     # records one concern (services/concerns.raise_concern).
@@ -78,6 +80,8 @@ class Concern(db.Model):
 
     @property
     def talk_to_label(self) -> str:
+        if self.talk_to == SAFE_ADULT:
+            return self.talk_to_name
         return TALK_TO.get(self.talk_to, NOT_SAID_LABEL if self.talk_to == NOT_SAID else self.talk_to)
 
     @property

@@ -72,6 +72,9 @@ class User(Principal, db.Model):
     is_school_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_deputy_dsl: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Added by a school admin and invited by email; false once they have set
+    # their own password from the link (services/staff.py).
+    invite_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Sign-in throttling is kept on the account, not only per IP address:
     # a whole school shares one address.
     failed_logins: Mapped[int] = mapped_column(default=0)

@@ -69,7 +69,7 @@ class Answer(db.Model):
     module_id: Mapped[str] = mapped_column(String(80))
     question_id: Mapped[str] = mapped_column(String(80))
     content_version: Mapped[str] = mapped_column(String(16))
-    source: Mapped[str] = mapped_column(String(10))  # "lesson" or "quiz"
+    source: Mapped[str] = mapped_column(String(10))  # "lesson", "quiz" or "revisit-N" (services/revisits.py)
     response: Mapped[Any] = mapped_column(JSON)  # what was chosen (never a typed password)
     correct: Mapped[bool] = mapped_column(Boolean)
     score: Mapped[float] = mapped_column(default=0.0)
@@ -124,3 +124,19 @@ class MisconceptionTally(db.Model):
     question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     times: Mapped[int] = mapped_column(default=0)
+
+
+class RevisitTally(db.Model):
+    """First tries per pupil per outcome at each "Remember?" revisit (1, 2),
+    weeks after the module was finished (services/revisits.py). Counted by
+    catch_up beside OutcomeTally, which stays "at the end of the module", so
+    the dashboards compare the two without reading answers."""
+
+    __tablename__ = "revisit_tallies"
+
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True)
+    outcome_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    revisit: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    tried: Mapped[int] = mapped_column(default=0)
+    right_first_time: Mapped[int] = mapped_column(default=0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -53,6 +53,9 @@ class School(db.Model):
     remind_after_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     day_start_minute: Mapped[int] = mapped_column(default=8 * 60, server_default=str(8 * 60))
     day_end_minute: Mapped[int] = mapped_column(default=17 * 60, server_default=str(17 * 60))
+    # "Remember?" revisits: weeks after a pupil finishes a module (services/revisits.py).
+    revisit_first_weeks: Mapped[int] = mapped_column(default=3, server_default="3")
+    revisit_second_weeks: Mapped[int] = mapped_column(default=8, server_default="8")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     classes: Mapped[list[SchoolClass]] = relationship(back_populates="school", order_by="SchoolClass.year_group")
@@ -78,6 +81,8 @@ class SchoolClass(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     year_group: Mapped[int]
+    # The teacher can turn "Remember?" revisits off for the class (set ones still show).
+    revisits_on: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     school: Mapped[School] = relationship(back_populates="classes")

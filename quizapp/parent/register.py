@@ -11,9 +11,8 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from ..access import home_endpoint
-from ..extensions import db, limiter
-from ..models import PARENT
-from ..services import accounts, parent_links, sessions, throttle
+from ..extensions import limiter
+from ..services import parent_links, sessions
 from ..services.passwords import password_problem
 from . import bp, public
 
@@ -47,28 +46,17 @@ def register():
         return redirect(url_for(home_endpoint(current_user)))
     form = RegisterForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
-        ip = request.remote_addr or "unknown"
-        link_code = parent_links.find_code(form.code.data)
-        if throttle.blocked(parent_links.IP_RULE, parent_links.IP_SCOPE, ip):
-            form.code.errors.append(parent_links.TOO_MANY)
-        elif link_code is None or not link_code.is_usable(parent_links.now_utc()):
-            throttle.record(parent_links.IP_RULE, parent_links.IP_SCOPE, ip)  # guessing is counted here too
-            form.code.errors.append(parent_links.UNKNOWN)
+        try:
+            user, child = parent_links.sign_up(form.email.data, form.password.data, form.name.data, form.code.data,
+                                               ip=request.remote_addr or "unknown")
+        except parent_links.CodeRefused as exc:
+            form.code.errors.append(str(exc))
+        except parent_links.LinkError as exc:
+            flash(str(exc), "error")
         else:
-            try:
-                user = accounts.create_user(form.email.data, form.password.data, form.name.data, PARENT)
-                db.session.flush()
-                child = parent_links.redeem(user, form.code.data, ip=request.remote_addr)
-            except (accounts.AccountError, parent_links.LinkError) as exc:
-                db.session.rollback()
-                message = str(exc)
-                if "already exists" in message:
-                    message = "There is already an account for that email. Sign in, then choose 'Link another child'."
-                flash(message, "error")
-            else:
-                sessions.start(user)
-                flash(f"Welcome! Your account is linked to {child.first_name}.", "success")
-                return redirect(url_for("parent.home"))
+            sessions.start(user)
+            flash(f"Welcome! Your account is linked to {child.first_name}.", "success")
+            return redirect(url_for("parent.home"))
     status = 400 if form.errors or request.method == "POST" else 200
     return render_template("parent/register.html", form=form), status
 

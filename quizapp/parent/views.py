@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..content import get_content
 from ..models import band_for_year_group
-from ..services import positions
+from ..services import dashboards, positions
 from ..services.render import certificate
 from ..services.scope import child_or_404, children_of
 from . import bp
@@ -28,7 +28,9 @@ def child(pupil_id: int):
     content = get_content()
     modules = content.modules_for_band(band_for_year_group(pupil.year_group))
     finished, not_yet = positions.for_parent(pupil, modules)
-    return render_template("parent/child.html", child=pupil, modules=modules, finished=finished, not_yet=not_yet)
+    remembered = {m: ok for (_, m), ok in dashboards.remembered([pupil.id], modules).items()}
+    return render_template("parent/child.html", child=pupil, modules=modules, finished=finished, not_yet=not_yet,
+                           remembered=remembered)
 
 
 @bp.get("/children/<int:pupil_id>/certificates/<module_id>.png")

@@ -15,6 +15,7 @@ so it uses the session as any page does.
 from __future__ import annotations
 
 from flask import g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -22,7 +23,7 @@ from ..content import get_content
 from ..extensions import csrf
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, answers, sessions
+from ..services import answer_token, answers, revisits, sessions
 from . import api_bp as bp
 
 MAX_FIELDS = 64
@@ -144,13 +145,13 @@ def answer():
         token, module, question = _resolve(data, check_pupil=False)
         client_id = _client_id(data)
         grade = _grade(question, _fields(data.get("fields", {})))
-        source = "lesson" if data.get("source") == "lesson" else "quiz"
+        source = _source(data)
         recorded = answers.record_answer(token, module, question, source, grade.record, grade.correct, grade.score,
                                           client_id)
         if recorded is None:
             raise _not_stored(token)
     except ChatGoesOn as more:
-        source = "lesson" if data.get("source") == "lesson" else "quiz"
+        source = _source(data)
         return redirect(_place(module, question, source)["again_url"] + "?path=" + ",".join(more.path))
     except BadAnswer as exc:
         if request.is_json:
@@ -173,8 +174,18 @@ def answer():
                            **where)
 
 
+def _source(data: dict) -> str:
+    """Where the answer was given: the lesson, the quiz or a "Remember?" revisit."""
+    source = data.get("source")
+    if source == "lesson" or revisits.is_revisit_source(source):
+        return source
+    return "quiz"
+
+
 def _place(module, question, source: str) -> dict:
     """Where the question sits, for the no-JavaScript "Try again" and "Next" buttons."""
+    if revisits.is_revisit_source(source):
+        return _revisit_place(module, question, revisits.revisit_number(source))
     if source == "lesson":
         for number, step in enumerate(module.lesson.steps, start=1):
             if step.question is not None and step.question.id == question.id:
@@ -185,6 +196,14 @@ def _place(module, question, source: str) -> dict:
             return {"again_url": url_for("pupil.quiz", module_id=module.id, number=number),
                     "next_url": url_for("pupil.quiz_next", module_id=module.id, number=number)}
     return {"again_url": url_for("pupil.module", module_id=module.id), "next_url": None}
+
+
+def _revisit_place(module, question, number: int) -> dict:
+    picked = [q.id for q in revisits.pick_questions(current_user.id, module, number)] if current_user.is_authenticated else []
+    position = picked.index(question.id) + 1 if question.id in picked else 1
+    again = url_for("pupil.remember", module_id=module.id, number=number, position=position)
+    return {"again_url": again, "next_url": url_for("pupil.remember_next", module_id=module.id, number=number,
+                                                    position=position)}
 
 
 @bp.post("/chat")

@@ -12,10 +12,10 @@ from flask_wtf import FlaskForm
 
 from ..content import Module, get_content
 from ..extensions import db
+from ..formtools import choices
 from ..models import band_for_year_group, now_utc
-from ..models.concern import TALK_TO
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, concerns, positions
+from ..services import answer_token, assignments, concerns, positions, revisits, safe_adults
 from ..services.render import certificate
 from . import bp
 from .forms import SettingsForm, WorriedForm
@@ -45,6 +45,7 @@ def home():
         assigned=[(by_id[a.module_id], a.due_on) for a in set_for_me],
         others=[m for m in band_modules if m.id not in assigned_ids],
         statuses=positions.statuses(current_user),
+        remember=[(by_id[d.module_id], d) for d in revisits.due_for(current_user, by_id)][:1],
     )
 
 
@@ -74,6 +75,8 @@ def lesson(module_id: str, number: int):
         "pupil/lesson_step.html",
         module=mod, step=step, number=number, total=len(mod.lesson.steps), form=FlaskForm(),
         characters=[get_content().characters[c] for c in step.characters],
+        # A safe_adults step shows the pupil's own school's list (or, with none set, the story's adult).
+        safe_adults=safe_adults.for_school(current_user.school_id) if step.kind == "safe_adults" else [],
         **(question_context(mod, question, "lesson") if question is not None else {}),
     )
 
@@ -151,6 +154,37 @@ def question_context(mod: Module, question, source: str) -> dict:
     }
 
 
+# ------------------------------------------------------------- remember?
+
+
+def _revisit_or_404(module_id: str, number: int, position: int):
+    """A revisit of a module the pupil finished, and its question at `position`."""
+    mod = module_or_404(module_id)
+    if number not in revisits.REVISITS or positions.finished(current_user, mod.id) is None:
+        abort(404)
+    picked = revisits.pick_questions(current_user.id, mod, number)
+    if not 1 <= position <= len(picked):
+        abort(404)
+    return mod, picked
+
+
+@bp.get("/remember/<module_id>/<int:number>/<int:position>")
+def remember(module_id: str, number: int, position: int):
+    """A "Remember?" question, weeks after the module (services/revisits.py). No score."""
+    mod, picked = _revisit_or_404(module_id, number, position)
+    return render_template("pupil/remember.html", module=mod, number=number, position=position, total=len(picked),
+                           form=FlaskForm(), **question_context(mod, picked[position - 1], revisits.source_for(number)))
+
+
+@bp.post("/remember/<module_id>/<int:number>/<int:position>/next")
+def remember_next(module_id: str, number: int, position: int):
+    mod, picked = _revisit_or_404(module_id, number, position)
+    if position >= len(picked):
+        flash("Thank you for remembering with us! Well done for having a go.", "success")
+        return redirect(url_for("pupil.home"))
+    return redirect(url_for("pupil.remember", module_id=mod.id, number=number, position=position + 1))
+
+
 # ------------------------------------------------------------- finishing
 
 
@@ -211,21 +245,19 @@ def no_voice():
 WORRIED_PICTURES = {"unkind": "unkind", "stranger": "stranger", "meet": "meet", "photo": "photo", "upset": "upset", "other": "other"}
 
 
-def worried_people() -> list[tuple[str, str]]:
-    """The people a pupil may choose to talk to (one place: templates/pupil/_worried_people.html)."""
-    return list(TALK_TO.items())
-
-
 @bp.route("/worried", methods=["GET", "POST"])
 def worried():
     form = WorriedForm()
+    people = safe_adults.talk_to_choices(current_user.school_id)  # the school's safe adults, "my teacher", home
+    form.talk_to.choices = choices((value, label) for value, label, _ in people)
     if request.method == "POST":
         # Nothing the pupil left out can stop a worry (services/concerns.raise_concern).
         concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data,
                                (form.request_token.data or "")[:36])
         return redirect(url_for("pupil.worried_thanks"))
     form.request_token.data = str(uuid.uuid4())
-    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES, people=worried_people())
+    return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES,
+                           people={value: adult for value, _, adult in people})
 
 
 @bp.get("/worried/thanks")

@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from .. import oplog
 from ..extensions import db
 from ..models import PARENT, PLATFORM_ADMIN, STAFF, AuthSession, Pupil, School, User, now_utc
 from . import throttle
@@ -168,29 +167,10 @@ def school_staff(school_id: int) -> list[User]:
 
 
 def set_staff_active(admin: User, staff: User, active: bool) -> None:
-    """A school admin turns a colleague's account off (a leaver) or on again
-    (`staff` comes from services/scope.staff_or_404: the admin's own school).
+    """A school admin turns a colleague's account off or on: services/staff.set_active."""
+    from .staff import set_active
 
-    Turning an account off ends its sessions at once, so it stops working on
-    every device. An admin cannot turn off their own account, nor the last
-    active school admin's: the school would be left without one."""
-    if staff.active == active:
-        return
-    if not active:
-        if staff.id == admin.id:
-            raise AccountError("You cannot turn off your own account. Ask another school admin.")
-        if staff.is_school_admin:
-            admins = db.session.execute(select(func.count(User.id)).where(
-                User.kind == STAFF, User.school_id == admin.school_id, User.is_school_admin.is_(True), User.active.is_(True)
-            )).scalar_one()
-            if admins <= 1:
-                raise AccountError("This is the school's only school admin: make someone else a school admin first.")
-
-        db.session.execute(update(AuthSession).where(AuthSession.user_id == staff.id, AuthSession.ended_at.is_(None))
-                           .values(ended_at=now_utc()))
-    staff.active = active
-    db.session.commit()
-    oplog.record("staff_account_on" if active else "staff_account_off", admin, staff.school_id, staff=staff.id)
+    set_active(admin, staff, active)
 
 
 def change_password(user: User, current: str, new: str, keep_token: str | None) -> bool:

@@ -22,7 +22,7 @@ def for_pupil(pupil: Pupil, today: date) -> list[Assigned]:
     rows = db.session.execute(
         select(Assignment.module_id, Assignment.due_on)
         .where(
-            Assignment.school_id == pupil.school_id,
+            Assignment.school_id == pupil.school_id, Assignment.revisit.is_(False),  # revisits: services/revisits.py
             or_(Assignment.class_id == pupil.class_id, Assignment.year_group == pupil.year_group),
             or_(Assignment.start_on.is_(None), Assignment.start_on <= today),
         )
@@ -60,8 +60,10 @@ def targets_for(user, classes) -> list[tuple[str, Target, int]]:
     return choices
 
 
-def assign(user, target: Target, year_group: int, module_ids: list[str], start_on: date | None, due_on: date | None) -> list[Assignment]:
-    """Set modules for a target; a module already set for the same target is updated, not doubled."""
+def assign(user, target: Target, year_group: int, module_ids: list[str], start_on: date | None, due_on: date | None,
+           revisit: bool = False) -> list[Assignment]:
+    """Set modules (or, with `revisit`, "Remember?" revisits of them) for a
+    target; a module already set the same way for the same target is updated, not doubled."""
     if not module_ids:
         raise AssignmentError("Choose at least one module.")
     if start_on and due_on and due_on < start_on:
@@ -72,12 +74,13 @@ def assign(user, target: Target, year_group: int, module_ids: list[str], start_o
             select(Assignment).where(
                 Assignment.school_id == user.school_id,
                 Assignment.module_id == module_id,
+                Assignment.revisit.is_(revisit),
                 Assignment.year_group.is_(target.year_group) if target.year_group is None else Assignment.year_group == target.year_group,
                 Assignment.class_id.is_(target.class_id) if target.class_id is None else Assignment.class_id == target.class_id,
             )
         ).scalar_one_or_none()
         row = existing or Assignment(school_id=user.school_id, module_id=module_id, year_group=target.year_group,
-                                     class_id=target.class_id, created_by_id=user.id)
+                                     class_id=target.class_id, created_by_id=user.id, revisit=revisit)
         row.start_on, row.due_on = start_on, due_on
         db.session.add(row)
         made.append(row)

@@ -11,16 +11,29 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..dates import csv_time, school_zone
 from ..downloads import csv_text
 from ..extensions import db
 from ..models import CLOSED, IN_PROGRESS, NEW, Concern, ConcernAudit, ConcernNote, Pupil, User, now_utc, teacher_classes
-from ..models.concern import CATEGORIES, NOT_SAID, TALK_TO
+from ..models.concern import CATEGORIES, NOT_SAID, SAFE_ADULT, TALK_TO
+from .safe_adults import talk_to_choices
 
 MAX_WORDS = 500
 
 
 class ConcernError(ValueError):
     pass
+
+
+def _who(pupil: Pupil, talk_to: str) -> tuple[str, str]:
+    """The pupil's choice of who to talk to: one of TALK_TO, or one of their
+    school's safe adults ("adult-<id>"), kept by name for the record; else "not said"."""
+    if talk_to in TALK_TO:
+        return talk_to, ""
+    for value, label, adult in talk_to_choices(pupil.school_id):
+        if adult is not None and value == talk_to:
+            return SAFE_ADULT, label
+    return NOT_SAID, ""  # left out (or not one of theirs): the worry still gets through
 
 
 def raise_concern(pupil: Pupil, category: str | None, words: str | None, talk_to: str | None,
@@ -34,10 +47,11 @@ def raise_concern(pupil: Pupil, category: str | None, words: str | None, talk_to
             return earlier
         if earlier is not None:
             request_token = None  # not this pupil's token: record the worry anyway
+    talk_to, talk_to_name = _who(pupil, talk_to or "")
     concern = Concern(
         school_id=pupil.school_id, pupil_id=pupil.id, class_id=pupil.class_id, pupil_name=pupil.display_name,
         class_name=pupil.school_class.name, category=category if category in CATEGORIES else NOT_SAID,
-        words=(words or "").replace("\x00", "").strip()[:MAX_WORDS], talk_to=talk_to if talk_to in TALK_TO else NOT_SAID,
+        words=(words or "").replace("\x00", "").strip()[:MAX_WORDS], talk_to=talk_to, talk_to_name=talk_to_name,
         request_token=request_token or None,
     )
     db.session.add(concern)
@@ -137,13 +151,14 @@ def export_csv(dsl: User) -> str:
     """Every concern of the DSL's school as CSV (each cell formula-guarded)."""
     concerns = queue(dsl)
     notes = _notes_by_concern([c.id for c in concerns])
+    zone = school_zone(dsl.school)  # times as the school reads them, in its own zone
     rows = []
     for c in concerns:
         rows.append([
-            c.id, c.created_at.isoformat(timespec="minutes"), c.pupil_name, c.class_name, c.category_label,
+            c.id, csv_time(c.created_at, zone), c.pupil_name, c.class_name, c.category_label,
             c.words, c.talk_to_label, c.status_label, c.action_taken, c.close_reason,
-            c.closed_at.isoformat(timespec="minutes") if c.closed_at else "",
-            " | ".join(f"{n.created_at:%Y-%m-%d %H:%M} {n.author_name}: {n.body}" for n in notes.get(c.id, [])),
+            csv_time(c.closed_at, zone),
+            " | ".join(f"{csv_time(n.created_at, zone)} {n.author_name}: {n.body}" for n in notes.get(c.id, [])),
             "yes" if c.pupil_erased else "no",
         ])
         audit(c, dsl, "exported")

@@ -8,17 +8,34 @@ command everything. rebuild_tallies recounts a school from scratch.
 """
 from __future__ import annotations
 
+import logging
+import time
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from ..content import get_content
-from ..database import insert_on_conflict, write_transaction
+from ..database import insert_on_conflict, reads_first, write_transaction
 from ..extensions import db
-from ..models import Answer, MisconceptionTally, ModuleProgress, OutcomeTally, Pupil, QuestionTally
+from ..models import (
+    Answer,
+    MisconceptionTally,
+    ModuleProgress,
+    OutcomeTally,
+    Pupil,
+    QuestionTally,
+    RevisitTally,
+    now_utc,
+)
 from ..questions import misconception_keys
 from .positions import complete_if_done
+from .revisits import revisit_number
 from .scope import children_of
 
 CATCH_UP_BATCH = 2000
+STALE_AFTER = timedelta(seconds=60)  # with COUNT_IN_BACKGROUND: a staff page counts itself past this
+log = logging.getLogger(__name__)
 _LOCK_NAMESPACE = 7_406_001  # pg_advisory_xact_lock(namespace, school id): one catch-up per school at a time
 
 
@@ -27,9 +44,10 @@ def catch_up(school_id: int, pupil_ids: list[int] | None = None, content=None) -
     progress and the dashboards' tallies. Returns how many were counted.
 
     This is also where "first try" is decided: an answer is a first try when
-    no answer to that question by that pupil was counted before it. Answers
-    are counted in order, one catch-up per school at a time, so each pupil has
-    exactly one first try per question, whatever order answers arrived in.
+    no answer to that question by that pupil was counted before it (at a
+    "Remember?" revisit: at that revisit). Answers are counted in order, one
+    catch-up per school at a time, so each pupil has exactly one first try per
+    question (and per revisit), whatever order answers arrived in.
 
     Cheap when there is nothing to do (one indexed read). Otherwise it ends
     the request's read transaction and works in write transactions of its
@@ -46,7 +64,7 @@ def catch_up(school_id: int, pupil_ids: list[int] | None = None, content=None) -
             _lock_school(school_id)
             rows = db.session.execute(
                 select(Answer.id, Answer.pupil_id, Answer.module_id, Answer.question_id, Answer.correct,
-                       Answer.response, Answer.created_at, Pupil.class_id, Pupil.year_group)
+                       Answer.response, Answer.source, Answer.created_at, Pupil.class_id, Pupil.year_group)
                 .join(Pupil, Pupil.id == Answer.pupil_id)
                 .where(*where).order_by(Answer.id).limit(CATCH_UP_BATCH)
             ).all()
@@ -85,6 +103,8 @@ def catch_up_for(principal) -> int:
     if principal.is_pupil:
         return catch_up(principal.school_id, [principal.id])
     if principal.is_staff and principal.school_id is not None:
+        if current_app.config.get("COUNT_IN_BACKGROUND") and not _stale(principal.school_id):
+            return 0  # the background counter (`catch-up --every`) keeps the figures under a minute old
         return catch_up(principal.school_id)
     if principal.is_parent:
         by_school: dict[int, list[int]] = {}
@@ -94,6 +114,33 @@ def catch_up_for(principal) -> int:
     return 0
 
 
+def _stale(school_id: int) -> bool:
+    """Whether the school's oldest pending answer is more than STALE_AFTER old: the background
+    counter is behind or stopped, so the page counts rather than show old figures. One indexed read."""
+    oldest = db.session.execute(
+        select(Answer.created_at).where(*pending_answers(school_id)).order_by(Answer.id).limit(1)
+    ).scalar()
+    return oldest is not None and oldest <= now_utc() - STALE_AFTER
+
+
+def catch_up_loop(every: float, rounds: int | None = None) -> None:
+    """The background counter: catch_up_everything every `every` seconds (rounds: for tests), surviving errors."""
+    done = 0
+    while rounds is None or done < rounds:
+        started = time.monotonic()
+        try:
+            with reads_first():  # SQLite: the write lock only while counting, not while looking for answers
+                catch_up_everything()
+        except Exception:  # a busy database or a dropped connection: log it, try again next round
+            db.session.rollback()
+            log.exception("background catch-up failed")
+        finally:
+            db.session.remove()
+        done += 1
+        if rounds is None or done < rounds:
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
 def catch_up_everything() -> int:
     """Every school's pending answers (the `catch-up` command, e.g. from cron)."""
     schools = db.session.execute(select(Answer.school_id).where(Answer.pending).distinct()).scalars().all()
@@ -101,16 +148,18 @@ def catch_up_everything() -> int:
 
 
 def _first_tries(rows) -> set[int]:
-    """The ids, among these pending answers (in id order), of first tries."""
-    counted = {(pupil, question) for pupil, question in db.session.execute(
-        select(Answer.pupil_id, Answer.question_id).where(
+    """The ids, among these pending answers (in id order), of first tries:
+    one per pupil and question in the module, and one at each revisit."""
+    counted = {(pupil, question, revisit_number(source)) for pupil, question, source in db.session.execute(
+        select(Answer.pupil_id, Answer.question_id, Answer.source).where(
             Answer.pupil_id.in_({r.pupil_id for r in rows}), Answer.question_id.in_({r.question_id for r in rows}),
             Answer.pending.is_(False), Answer.first_try.is_(True))
     )}
     firsts = set()
     for row in rows:
-        if (row.pupil_id, row.question_id) not in counted:
-            counted.add((row.pupil_id, row.question_id))
+        key = (row.pupil_id, row.question_id, revisit_number(row.source))
+        if key not in counted:
+            counted.add(key)
             firsts.add(row.id)
     return firsts
 
@@ -119,11 +168,20 @@ def _count(school_id: int, rows, firsts: set[int], content) -> None:
     """Add a batch of answers to progress and the tallies. Rows are added to
     in key order, so two catch-ups never wait for each other in a circle."""
     outcomes: dict[tuple, list[int]] = {}
+    revisits: dict[tuple, list[int]] = {}
     questions: dict[tuple, list[int]] = {}
     wrong: dict[tuple, int] = {}
     started: dict[tuple, object] = {}
     for row in rows:
         module = content.modules.get(row.module_id)
+        revisit = revisit_number(row.source)
+        if revisit:  # weeks after the module: its own tally, beside the end-of-module one
+            question = content.questions.get(row.question_id)
+            for outcome_id in (question.outcomes if question is not None and row.id in firsts else ()):
+                cell = revisits.setdefault((row.pupil_id, outcome_id, revisit), [0, 0])
+                cell[0] += 1
+                cell[1] += int(row.correct)
+            continue
         if module is not None:
             key = (row.pupil_id, row.module_id)
             started[key] = min(started.get(key, row.created_at), row.created_at)
@@ -144,6 +202,9 @@ def _count(school_id: int, rows, firsts: set[int], content) -> None:
     _add(OutcomeTally, ["pupil_id", "outcome_id"], ["tried", "right_first_time"],
          [{"pupil_id": p, "outcome_id": o, "school_id": school_id, "tried": t, "right_first_time": r}
           for (p, o), (t, r) in sorted(outcomes.items())])
+    _add(RevisitTally, ["pupil_id", "outcome_id", "revisit"], ["tried", "right_first_time"],
+         [{"pupil_id": p, "outcome_id": o, "revisit": n, "school_id": school_id, "tried": t, "right_first_time": r}
+          for (p, o, n), (t, r) in sorted(revisits.items())])
     _add(QuestionTally, ["class_id", "year_group", "question_id"], ["tried", "right_first_time"],
          [{"school_id": school_id, "class_id": c, "year_group": y, "question_id": q, "tried": t, "right_first_time": r}
           for (c, y, q), (t, r) in sorted(questions.items())])
@@ -190,7 +251,7 @@ def rebuild_tallies(content, school_id: int) -> int:
     and year group are taken as the pupils are now. Returns answers counted."""
     with write_transaction():
         _lock_school(school_id)
-        for model in (OutcomeTally, QuestionTally, MisconceptionTally):
+        for model in (OutcomeTally, RevisitTally, QuestionTally, MisconceptionTally):
             db.session.execute(delete(model).where(model.school_id == school_id))
         pupils = select(Pupil.id).where(Pupil.school_id == school_id)  # answers are indexed by pupil, not school
         db.session.execute(update(Answer).where(Answer.pupil_id.in_(pupils)).values(pending=True, first_try=False))

@@ -24,6 +24,7 @@ from ..models import (
     OutcomeTally,
     Pupil,
     QuestionTally,
+    RevisitTally,
     SchoolClass,
     band_for_year_group,
 )
@@ -240,6 +241,117 @@ def coverage(content: Content, school_id: int, year_group: int | None = None) ->
     return topics, sorted(strands.values(), key=lambda r: r.label)
 
 
+# ------------------------------------------------------- what stuck
+
+
+REVISIT_RULE = (
+    "At a \"Remember?\" revisit (weeks after the module) a pupil answers three questions, so one or two per "
+    "outcome: Secure at the revisit = every one of them right first time; Developing = half or more; "
+    "Emerging = under half. Counted over the pupils who did that revisit."
+)
+
+
+def _revisit_rule(right, tried) -> tuple:
+    """REVISIT_RULE, written once for Python and SQL, like _mastery_rule."""
+    return (
+        ((right >= tried) & (tried >= 1), SECURE),
+        (right * 2 >= tried, DEVELOPING),
+    )
+
+
+def revisit_level(right: int, tried: int) -> str:
+    if tried == 0:
+        return NOT_STARTED
+    return next((level for matches, level in _revisit_rule(right, tried) if matches), EMERGING)
+
+
+def _secure_sql(rule, right, tried):
+    """1 where the first tries make Secure by this rule, else 0 (also for no row)."""
+    return case((rule(right, tried)[0][0], 1), else_=0)
+
+
+@dataclass
+class StuckRow:
+    """One outcome at one "Remember?" revisit, over the pupils who did it."""
+
+    outcome: object  # the content Outcome
+    revisit: int
+    pupils: int  # pupils who answered at this revisit
+    secure_at_end: int  # of them, Secure at the end of the module
+    secure_then: int  # of them, Secure at the revisit
+
+    @property
+    def faded(self) -> int:
+        """Pupils Secure at the end, less pupils Secure at the revisit (never below 0)."""
+        return max(0, self.secure_at_end - self.secure_then)
+
+
+def what_stuck(content: Content, band: str, school_id: int, class_id: int | None = None,
+               year_group: int | None = None) -> list[StuckRow]:
+    """For each outcome and revisit: of the pupils who did the revisit, how
+    many were Secure at the end of the module (LEVEL_RULE) and how many at
+    the revisit (REVISIT_RULE).
+    One query, read from the tallies (services/counting.catch_up counts them)."""
+    scope = pupils_query(school_id, class_id=class_id, year_group=year_group)
+    outcomes = {o.id: o for m in content.modules_for_band(band) for o in m.outline.outcomes}
+    end = and_(OutcomeTally.pupil_id == RevisitTally.pupil_id, OutcomeTally.outcome_id == RevisitTally.outcome_id)
+    rows = db.session.execute(
+        select(RevisitTally.outcome_id, RevisitTally.revisit, func.count(),
+               func.sum(_secure_sql(_mastery_rule, OutcomeTally.right_first_time, OutcomeTally.tried)),
+               func.sum(_secure_sql(_revisit_rule, RevisitTally.right_first_time, RevisitTally.tried)))
+        .select_from(RevisitTally).outerjoin(OutcomeTally, end)
+        .where(RevisitTally.pupil_id.in_(scope), RevisitTally.outcome_id.in_(list(outcomes)), RevisitTally.tried > 0)
+        .group_by(RevisitTally.outcome_id, RevisitTally.revisit)
+    ).all()
+    order = {outcome_id: i for i, outcome_id in enumerate(outcomes)}
+    return sorted((StuckRow(outcomes[o], n, pupils, int(end_secure or 0), int(then or 0))
+                   for o, n, pupils, end_secure, then in rows), key=lambda r: (order[r.outcome.id], r.revisit))
+
+
+def faded_most(rows: list[StuckRow], limit: int | None = None) -> list[StuckRow]:
+    """The outcomes that faded most (largest share of the revisit's pupils who
+    were Secure at the end and are not now) first; those that held are left out.
+    For "What to teach next"."""
+    faded = sorted((r for r in rows if r.faded > 0), key=lambda r: (-r.faded / r.pupils, -r.faded, r.revisit))
+    return faded[:limit] if limit is not None else faded
+
+
+def pupil_stuck(pupil_id: int, outcome_ids: list[str]) -> dict[str, dict]:
+    """One pupil's levels per outcome: {"end": level, 1: level, 2: level}
+    (revisits they did only). Two queries."""
+    levels: dict[str, dict] = {}
+    for outcome_id, tried, right in db.session.execute(
+        select(OutcomeTally.outcome_id, OutcomeTally.tried, OutcomeTally.right_first_time)
+        .where(OutcomeTally.pupil_id == pupil_id, OutcomeTally.outcome_id.in_(outcome_ids))
+    ).all():
+        levels.setdefault(outcome_id, {})["end"] = level_for(right, tried)
+    for outcome_id, revisit, tried, right in db.session.execute(
+        select(RevisitTally.outcome_id, RevisitTally.revisit, RevisitTally.tried, RevisitTally.right_first_time)
+        .where(RevisitTally.pupil_id == pupil_id, RevisitTally.outcome_id.in_(outcome_ids))
+    ).all():
+        levels.setdefault(outcome_id, {"end": NOT_STARTED})[revisit] = revisit_level(right, tried)
+    return {o: cells for o, cells in levels.items() if any(k != "end" for k in cells)}
+
+
+def remembered(pupil_ids: list[int], modules: list) -> dict[tuple[int, str], bool]:
+    """(pupil, module) -> whether they remembered it at their latest revisit
+    (half or more right first time), for modules they revisited. One query.
+    Parents see "Remembered weeks later"; never a score."""
+    outcome_module = {o.id: m.id for m in modules for o in m.outline.outcomes}
+    latest: dict[tuple[int, str], tuple[int, int, int]] = {}
+    if pupil_ids:
+        for pupil_id, outcome_id, revisit, tried, right in db.session.execute(
+            select(RevisitTally.pupil_id, RevisitTally.outcome_id, RevisitTally.revisit, RevisitTally.tried,
+                   RevisitTally.right_first_time)
+            .where(RevisitTally.pupil_id.in_(pupil_ids), RevisitTally.outcome_id.in_(list(outcome_module)))
+        ).all():
+            key = (pupil_id, outcome_module[outcome_id])
+            number, t, r = latest.get(key, (0, 0, 0))
+            if revisit > number:
+                number, t, r = revisit, 0, 0
+            if revisit == number:
+                latest[key] = (number, t + tried, r + right)
+    return {key: right * 2 >= tried for key, (_, tried, right) in latest.items() if tried}
 # ------------------------------------------------- what to look at first
 
 
@@ -282,25 +394,35 @@ class TeachNext:
     emerging: int
     misconceptions: list[QuestionStat]
     step_id: str | None  # the lesson step that teaches it (its check question), if any
+    faded: StuckRow | None = None  # Secure at the end but not at a "Remember?" revisit (what_stuck)
 
 
 def teach_next(content: Content, outcomes: list, counts: dict[str, Counter], stats: list[QuestionStat],
-               limit: int = 3) -> list[TeachNext]:
-    """The outcomes with the most pupils Emerging, most first (ties in
+               limit: int = 3, faded: list[StuckRow] | None = None) -> list[TeachNext]:
+    """The outcomes that faded most since pupils learnt them (`faded`, from
+    what_stuck: Secure at the end of the module, not at a "Remember?"
+    revisit), then those with the most pupils Emerging, most first (ties in
     curriculum order), each with the misconceptions from question analysis on
-    questions about it. Reads nothing: the caller passes the counts and stats
-    it already has, so the page's query count does not change.
+    questions about it. Reads nothing: the caller passes the counts, stats and
+    revisit rows it already has, so the page's query count does not change.
 
-    Ranking lives here, in one function, so that other signals (such as
-    outcomes that faded since they were learnt) can be added in one place."""
-    ranked = sorted((o for o in outcomes if counts[o.id][EMERGING]), key=lambda o: -counts[o.id][EMERGING])[:limit]
+    Ranking lives here, in one function, so that other signals can be added in one place."""
+    shown = {o.id for o in outcomes}
+    first: dict[str, StuckRow] = {}
+    for row in faded_most(faded or []):
+        if row.outcome.id in shown:
+            first.setdefault(row.outcome.id, row)
+    by_id = {o.id: o for o in outcomes}
+    emerging = sorted((o for o in outcomes if counts[o.id][EMERGING] and o.id not in first),
+                      key=lambda o: -counts[o.id][EMERGING])
+    ranked = ([by_id[oid] for oid in first] + emerging)[:limit]
     out = []
     for outcome in ranked:
         module = content.modules[content.outcome_module[outcome.id]]
         about = [s for s in stats if s.misconception and outcome.id in content.questions[s.question_id].outcomes]
         step = next((st.id for st in module.lesson.steps if st.question is not None and outcome.id in st.question.outcomes), None)
         out.append(TeachNext(outcome, module, counts[outcome.id][EMERGING],
-                             sorted(about, key=lambda s: -s.misconception_count)[:2], step))
+                             sorted(about, key=lambda s: -s.misconception_count)[:2], step, first.get(outcome.id)))
     return out
 
 

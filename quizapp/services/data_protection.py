@@ -29,6 +29,7 @@ from ..models import (
     OutcomeTally,
     ParentLink,
     Pupil,
+    RevisitTally,
     School,
     now_utc,
 )
@@ -69,6 +70,10 @@ def export_pupil(pupil: Pupil) -> dict:
             {"outcome": t.outcome_id, "first_tries": t.tried, "right_first_time": t.right_first_time}
             for t in db.session.execute(select(OutcomeTally).where(OutcomeTally.pupil_id == pupil.id)).scalars()
         ],
+        "remember_revisits": [
+            {"outcome": t.outcome_id, "revisit": t.revisit, "first_tries": t.tried, "right_first_time": t.right_first_time}
+            for t in db.session.execute(select(RevisitTally).where(RevisitTally.pupil_id == pupil.id)).scalars()
+        ],
         "modules": [
             {"module": p.module_id, "started_at": _iso(p.started_at), "lesson_step": p.lesson_step,
              "quiz_position": p.quiz_position, "lesson_finished_at": _iso(p.lesson_done_at),
@@ -107,6 +112,7 @@ def erase_pupil(pupil: Pupil, by=None) -> Erased:
     answers = db.session.execute(delete(Answer).where(Answer.pupil_id == pid)).rowcount
     db.session.execute(delete(ModuleProgress).where(ModuleProgress.pupil_id == pid))
     db.session.execute(delete(OutcomeTally).where(OutcomeTally.pupil_id == pid))
+    db.session.execute(delete(RevisitTally).where(RevisitTally.pupil_id == pid))
     db.session.execute(delete(AuthSession).where(AuthSession.pupil_id == pid))
     db.session.execute(delete(ParentLink).where(ParentLink.pupil_id == pid))
     db.session.execute(delete(ParentLinkCode).where(ParentLinkCode.pupil_id == pid))

@@ -6,15 +6,30 @@ seed-demo on a real deployment's database.
 """
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import PARENT, PIN_LENGTH, PLATFORM_ADMIN, STAFF, ParentLink, Pupil, School, SchoolClass, User, year_group_label
+from ..models import (
+    PARENT,
+    PIN_LENGTH,
+    PLATFORM_ADMIN,
+    STAFF,
+    ParentLink,
+    Pupil,
+    SafeAdult,
+    School,
+    SchoolClass,
+    User,
+    year_group_label,
+)
 from .accounts import create_school, create_user
 from .pupil_signin import PIN_PICTURES
+from .safe_adults import process_photo
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-password-1"
@@ -60,12 +75,42 @@ def seed() -> School:
                 )
             )
     create_user(_email("dsl"), DEMO_PASSWORD, "Mrs Hughes", STAFF, school, dsl=True, teacher=False)
+    create_user(_email("deputy"), DEMO_PASSWORD, "Ms Clarke", STAFF, school, deputy_dsl=True, teacher=False)
     create_user(_email("admin"), DEMO_PASSWORD, "Mr Patel", STAFF, school, school_admin=True)
     create_user(_email("platform"), DEMO_PASSWORD, "Platform admin", PLATFORM_ADMIN)
     db.session.flush()
     _link_parents(school)
+    _add_safe_adults(school)
     db.session.commit()
     return school
+
+
+# The demo's safe grown-ups, with simple drawn avatars (no real person's photo).
+SAFE_ADULTS = [
+    ("Mrs Hughes", "keeps children safe at our school", (46, 125, 50), (120, 84, 60)),
+    ("Ms Clarke", "helps keep children safe at our school", (21, 101, 192), (60, 40, 30)),
+]
+
+
+def _avatar(background: tuple[int, int, int], hair: tuple[int, int, int]) -> bytes:
+    """A friendly drawn face, as a PNG, going through the same checks as an upload."""
+    image = Image.new("RGB", (400, 400), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 70, 305, 300), fill=hair)  # hair
+    draw.ellipse((120, 105, 280, 285), fill=(241, 194, 160))  # face
+    draw.ellipse((160, 170, 180, 190), fill=(40, 40, 40))
+    draw.ellipse((220, 170, 240, 190), fill=(40, 40, 40))
+    draw.arc((165, 200, 235, 250), start=20, end=160, fill=(150, 60, 60), width=6)
+    draw.pieslice((70, 300, 330, 520), start=180, end=360, fill=(250, 250, 250))  # shoulders
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _add_safe_adults(school: School) -> None:
+    for position, (name, role, background, hair) in enumerate(SAFE_ADULTS, 1):
+        db.session.add(SafeAdult(school_id=school.id, name=name, role=role, position=position,
+                                 photo=process_photo(_avatar(background, hair)), photo_version=1))
 
 
 def _link_parents(school: School) -> None:

@@ -37,7 +37,7 @@ BATCH = 20
 MAX_BACKOFF = timedelta(hours=1)
 MAX_AGE = timedelta(days=3)
 # Kinds whose content is written when sent: kind -> "module:function(to_addr)".
-LATE_KINDS = {"password-reset": ".password_reset:compose"}
+LATE_KINDS = {"password-reset": ".password_reset:compose", "staff-invite": ".staff:compose_invite"}
 
 
 def enqueue(to: str, subject: str, body: str, kind: str) -> OutboxMessage:

@@ -27,9 +27,9 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import ParentLink, Pupil, School, User, now_utc
+from ..models import PARENT, ParentLink, Pupil, School, User, now_utc
 from ..models.link_code import ParentLinkCode
-from . import throttle
+from . import accounts, throttle
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: 5 bits a character
 CODE_LENGTH = 8
@@ -197,6 +197,33 @@ def revoke_link(school_id: int, link_id: int) -> bool:
 
 
 # --- parents: redeeming ------------------------------------------------------
+
+class CodeRefused(LinkError):
+    """Sign-up stopped at the code itself (wrong, or too many wrong tries): say so beside the code."""
+
+
+def sign_up(email: str, password: str, name: str, code: str, ip: str) -> tuple[User, Pupil]:
+    """A new parent account, linked to the child whose letter carries `code`.
+
+    Nothing is created unless the code works: CodeRefused for a wrong code (or
+    too many), LinkError with a message to show for anything else."""
+    link_code = find_code(code)
+    if throttle.blocked(IP_RULE, IP_SCOPE, ip):
+        raise CodeRefused(TOO_MANY)
+    if link_code is None or not link_code.is_usable(now_utc()):
+        throttle.record(IP_RULE, IP_SCOPE, ip)  # guessing is counted here too
+        raise CodeRefused(UNKNOWN)
+    try:
+        user = accounts.create_user(email, password, name, PARENT)
+        db.session.flush()
+        return user, redeem(user, code, ip=ip)
+    except (accounts.AccountError, LinkError) as exc:
+        db.session.rollback()
+        message = str(exc)
+        if "already exists" in message:
+            message = "There is already an account for that email. Sign in, then choose 'Link another child'."
+        raise LinkError(message) from None
+
 
 def redeem(parent: User, code: str, ip: str | None = None) -> Pupil:
     """Link `parent` to the pupil whose letter carries `code`; raise LinkError with a message to show.

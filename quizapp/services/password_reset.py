@@ -63,5 +63,6 @@ def reset_with_token(token: str, new_password: str) -> User | None:
     if user is None:
         db.session.rollback()
         return None
+    user.invite_pending = False  # an invited colleague who used "Forgotten your password?" instead
     reset_password(user, new_password)  # commits, with the token used up
     return user

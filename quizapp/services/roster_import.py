@@ -12,6 +12,7 @@ see that it was not stored.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ class RosterRow:
 class RowError:
     line: int
     reason: str
+    pupil: str = ""  # the name as the file has it ("Zoë A."), so the teacher can find the row
 
 
 @dataclass
@@ -203,12 +205,13 @@ def _check_rows(preview: RosterPreview, records, columns, school: School) -> Non
     for line, cells in records:
         values = {label: _cell(cells, indexes) for label, indexes in columns.items()}
         row, reasons = _check_row(line, values, classes)
-        preview.errors.extend(RowError(line, reason) for reason in reasons)
+        preview.errors.extend(RowError(line, reason, _name_in_file(values)) for reason in reasons)
         if row is None:
             continue
         key = _pupil_key(row.first_name, row.last_initial, row.class_id)
         if key in seen:
-            preview.errors.append(RowError(line, f"{row.display_name} in {row.class_name} is already on line {seen[key]}."))
+            preview.errors.append(RowError(line, f"{row.display_name} in {row.class_name} is already on line {seen[key]}.",
+                                           row.display_name))
             continue
         seen[key] = line
         row.status = EXISTS if key in existing else NEW
@@ -291,8 +294,17 @@ def _find_class(raw: str, classes: dict[str, SchoolClass]) -> SchoolClass:
         raise RosterError("Class is missing.")
     school_class = classes.get(name_key(name))
     if school_class is None:
-        raise RosterError(f"Class '{_shown(name)}' does not exist in this school. Add it first, or check the spelling.")
+        nearest = difflib.get_close_matches(name_key(name), list(classes), n=1, cutoff=0.6)
+        hint = f" Did you mean {classes[nearest[0]].name}?" if nearest else " Add it first, or check the spelling."
+        raise RosterError(f"Class '{_shown(name)}' does not exist in this school.{hint}")
     return school_class
+
+
+def _name_in_file(values: dict[str, str]) -> str:
+    """The pupil's name as the row has it (first name and last initial), for a row that could not be read."""
+    first = _shown(" ".join(values["first name"].split()))
+    last = next((ch for ch in values["last name"] if ch.isalpha()), "")
+    return f"{first} {last.upper()}." if first and last else first or "(no first name)"
 
 
 def _shown(text: str) -> str:
@@ -357,7 +369,7 @@ def roster_template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["First name", "Last name", "Year group", "Class"])
-    writer.writerow(["Zoë", "Ahmed", "R", "Hedgehogs"])
+    writer.writerow(["Zoë", "Ahmed", "1", "Hedgehogs"])  # each row's year group is its class's
     writer.writerow(["Oliver", "Jones", "1", "Hedgehogs"])
     writer.writerow(["Mary-Jane", "O'Brien", "4", "Badgers"])
     return "\ufeff" + out.getvalue()

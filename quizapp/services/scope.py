@@ -7,7 +7,19 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from ..extensions import db
-from ..models import MAX_ID, STAFF, YEAR_GROUPS, Assignment, ParentLink, Pupil, SchoolClass, User, teacher_classes
+from ..models import (
+    MAX_ID,
+    STAFF,
+    YEAR_GROUPS,
+    Assignment,
+    ParentLink,
+    Pupil,
+    SafeAdult,
+    School,
+    SchoolClass,
+    User,
+    teacher_classes,
+)
 from .parent_links import links_for_school
 
 
@@ -63,6 +75,16 @@ def staff_or_404(user: User, staff_id: int) -> User:
     return staff
 
 
+def safe_adult_or_404(viewer, adult_id: int) -> SafeAdult:
+    """One of the school's safe adults, for a signed-in pupil or member of
+    staff of that school (their photos too); 404 for everyone else."""
+    adult = db.session.get(SafeAdult, _real_id_or_404(adult_id))
+    if (adult is None or not getattr(viewer, "is_authenticated", False)
+            or not (viewer.is_pupil or viewer.is_staff) or viewer.school_id != adult.school_id):
+        abort(404)
+    return adult
+
+
 def child_or_404(parent: User, pupil_id: int) -> Pupil:
     pupil_id = _real_id_or_404(pupil_id)
     pupil = db.session.execute(
@@ -105,6 +127,13 @@ def year_group_or_404(user: User, year_group: int) -> int:
     if year_group not in YEAR_GROUPS or (years is not None and year_group not in years):
         abort(404)
     return year_group
+
+
+def governors_report_school_or_404(user: User) -> School:
+    """The school whose governors' report this person may read: school admins and the DSL team, their own school only."""
+    if not (user.is_staff and (user.is_school_admin or user.in_dsl_team)) or user.school is None:
+        abort(404)
+    return user.school
 
 
 def school_teachers(user: User) -> list[User]:

@@ -12,4 +12,4 @@ bp = Blueprint("teacher", __name__)
 guard(bp, is_staff)
 count_answers_first(bp)  # dashboards, reports and exports read progress and tallies
 
-from . import letters, reports, roster, views  # noqa: E402,F401  (the routes, on bp)
+from . import governors, letters, reports, roster, views  # noqa: E402,F401  (the routes, on bp)

@@ -25,6 +25,7 @@ class AssignmentForm(FlaskForm):
     target = SelectField("Who is it for?", validators=[DataRequired(message="Choose a class or a year group.")])
     topics = MultiCheckboxField("Which topics?", description="Each topic is set at the right level for the pupils' age.")
     whole_sequence = BooleanField("The whole sequence: all eight topics, in order")
+    revisit = BooleanField('A "Remember?" revisit: three questions for pupils who finished these topics a while ago')
     start_on = DateField("Start (optional)", validators=[Optional()])
     due_on = DateField("Finish by (optional)", validators=[Optional()])
 

@@ -10,6 +10,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..content import get_content
+from ..dates import csv_time
 from ..downloads import csv_response
 from ..models import YEAR_GROUPS, Answer, band_for_year_group, year_group_label
 from ..questions import AnswerError, get_type
@@ -22,8 +23,14 @@ from . import bp
 LEVEL_COLOURS = {"not_started": "#c3cbd6", "emerging": "#f2b84b", "developing": "#7fb2e5", "secure": "#1b7a3d"}
 
 
-def _wants_csv() -> bool:
-    return request.args.get("format") == "csv"
+def _wants_csv(table: str | None = None) -> bool:
+    """?format=csv downloads a page's main table; ?format=csv&table=stuck its "What stuck" table."""
+    return request.args.get("format") == "csv" and request.args.get("table") == table
+
+
+def _stuck_csv(filename: str, rows):
+    return csv_response(filename, ["outcome", "revisit", "pupils who did it", "Secure at the end", "Secure at the revisit"],
+                        ((r.outcome.text, r.revisit, r.pupils, r.secure_at_end, r.secure_then) for r in rows))
 
 
 # ------------------------------------------------------------------ grid
@@ -44,6 +51,9 @@ def class_progress(class_id: int):
     content = get_content()
     band = band_for_year_group(school_class.year_group)
     grid = dashboards.outcome_grid(content, band, current_user.school_id, school_class.id)
+    stuck = dashboards.what_stuck(content, band, current_user.school_id, class_id=school_class.id)
+    if _wants_csv("stuck"):
+        return _stuck_csv(f"what-stuck-{school_class.name}.csv", stuck)
     set_ids = dashboards.set_modules(current_user.school_id, class_id=school_class.id, year_group=school_class.year_group)
     modules = dashboards.modules_in_focus(content, band, set_ids, dashboards.started_in_grid(content, grid.counts), _everything())
     wanted = _in_focus(modules)
@@ -59,7 +69,8 @@ def class_progress(class_id: int):
     return render_template("teacher/progress.html", school_class=school_class, grid=grid, band=band, chart=chart,
                            rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS, modules=modules, set_ids=set_ids,
                            everything=_everything(), hidden=len(content.modules_for_band(band)) - len(modules),
-                           teach_next=dashboards.teach_next(content, outcomes, grid.counts, stats))
+                           teach_next=dashboards.teach_next(content, outcomes, grid.counts, stats, faded=stuck),
+                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE)
 
 
 @bp.get("/years/<int:year_group>/progress")
@@ -74,6 +85,9 @@ def year_progress(year_group: int):
     wanted = _in_focus(modules)
     outcomes = [o for o in outcomes if o.id in wanted]
     label = year_group_label(year_group)
+    stuck = dashboards.what_stuck(content, band, current_user.school_id, year_group=year_group)
+    if _wants_csv("stuck"):
+        return _stuck_csv(f"what-stuck-{label}.csv", stuck)
     if _wants_csv():
         return csv_response(f"progress-{label}.csv", ["Outcome"] + [dashboards.LEVEL_LABELS[lv] for lv in dashboards.LEVELS],
                             ([o.text] + [counts[o.id][lv] for lv in dashboards.LEVELS] for o in outcomes))
@@ -82,7 +96,8 @@ def year_progress(year_group: int):
     return render_template("teacher/year_progress.html", label=label, year_group=year_group, band=band, outcomes=outcomes,
                            counts=counts, pupils=pupils, chart=chart, rule=dashboards.LEVEL_RULE, labels=dashboards.LEVEL_LABELS,
                            levels=dashboards.LEVELS, modules=modules, everything=_everything(),
-                           hidden=len(content.modules_for_band(band)) - len(modules))
+                           hidden=len(content.modules_for_band(band)) - len(modules),
+                           stuck=stuck, faded_most=dashboards.faded_most, revisit_rule=dashboards.REVISIT_RULE)
 
 
 # ------------------------------------------------------------- questions
@@ -151,13 +166,20 @@ def pupil_page(pupil_id: int):
     grid = dashboards.outcome_grid(content, band, current_user.school_id, pupil.class_id)
     progress = positions.progress_by_module(pupil)
     answers = stored_answers.recent_answers(pupil, limit=200)
+    stuck = dashboards.pupil_stuck(pupil.id, [o.id for o in grid.outcomes])
+    if _wants_csv("stuck"):
+        return csv_response(f"what-stuck-{pupil.first_name}-{pupil.last_initial}.csv",
+                            ["outcome", "at the end", "revisit 1", "revisit 2"],
+                            ((o.text, *(dashboards.LEVEL_LABELS[stuck[o.id].get(k, "not_started")] for k in ("end", 1, 2)))
+                             for o in grid.outcomes if o.id in stuck))
     if _wants_csv():
         return csv_response(f"answers-{pupil.first_name}-{pupil.last_initial}.csv",
                             ["When", "Topic", "Question", "First try", "Right"],
-                            ((a.created_at.isoformat(timespec="minutes"), _topic_title(a.module_id), _prompt(a.question_id),
+                            ((csv_time(a.created_at), _topic_title(a.module_id), _prompt(a.question_id),
                               "yes" if a.first_try else "no", "yes" if a.correct else "no") for a in answers))
     return render_template("teacher/pupil.html", pupil=pupil, grid=grid, progress=progress, answers=answers,
                            modules=content.modules_for_band(band), content=content, labels=dashboards.LEVEL_LABELS,
+                           stuck=stuck, revisit_rule=dashboards.REVISIT_RULE,
                            feedback_for=_feedback_for)
 
 

@@ -15,7 +15,7 @@ from ..downloads import download_headers
 from ..formtools import choices
 from ..models import YEAR_GROUPS, Pupil
 from ..services import roster, roster_import
-from ..services.render import cards
+from ..services.render import cards, cards_pdf
 from ..services.roster_import import RowError
 from ..services.scope import class_or_404, class_pupils, my_classes, pupil_for_staff_or_404
 from . import bp
@@ -52,7 +52,8 @@ def _preview(data: bytes):
     mine = {c.id for c in my_classes(current_user)}
     for row in [r for r in preview.rows if r.class_id not in mine]:
         preview.rows.remove(row)
-        preview.errors.append(RowError(row.line, f"You can only add pupils to your own classes ('{row.class_name}' is not one of them)."))
+        preview.errors.append(RowError(row.line, f"You can only add pupils to your own classes ('{row.class_name}' is not one of them).",
+                                       row.display_name))
     preview.errors.sort(key=lambda e: e.line)
     return preview
 
@@ -71,8 +72,12 @@ def roster_import_confirm():
     except roster_import.RosterError as exc:
         flash(str(exc), "error")
         return redirect(url_for("teacher.roster_import_page"))
-    flash(f"Imported {len(created)} pupil{'s' if len(created) != 1 else ''}. Print their sign-in cards from each class page.", "success")
-    return redirect(url_for("teacher.home"))
+    flash(f"Imported {len(created)} pupil{'s' if len(created) != 1 else ''}.", "success")
+    if not created:
+        return redirect(url_for("teacher.home"))
+    # The class most of them joined (the first, on a tie), where "Print their cards" waits.
+    class_ids = [pupil.class_id for pupil in created]
+    return redirect(url_for("teacher.class_page", class_id=max(dict.fromkeys(class_ids), key=class_ids.count), imported=len(created)))
 
 
 @bp.get("/roster/template.csv")
@@ -137,12 +142,12 @@ def archive_pupil(pupil_id: int):
 @bp.get("/classes/<int:class_id>/cards.<kind>")
 def class_cards(class_id: int, kind: str):
     school_class = class_or_404(current_user, class_id)
-    if kind not in ("pdf", "png"):
+    if kind not in ("pdf", "zip"):
         abort(404)
     pupils = class_pupils(school_class)
     signin_url = url_for("auth.tablet", _external=True)
     if kind == "pdf":
-        body, mime = cards.class_cards_pdf(school_class, pupils, signin_url), "application/pdf"
-    else:
-        body, mime = cards.class_cards_png(school_class, pupils, signin_url), "image/png"
-    return body, 200, download_headers(f"sign-in-cards-{school_class.name.lower()}.{kind}", mime, inline=True)
+        body, mime = cards_pdf.class_cards_pdf(school_class, pupils, signin_url), "application/pdf"
+    else:  # every page as a PNG: every pupil, however big the class
+        body, mime = cards.class_cards_zip(school_class, pupils, signin_url), "application/zip"
+    return body, 200, download_headers(f"sign-in-cards-{school_class.name.lower()}.{kind}", mime, inline=kind == "pdf")

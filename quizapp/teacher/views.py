@@ -12,7 +12,7 @@ from ..content import get_content, module_id
 from ..formtools import choices
 from ..models import band_for_year_group
 from ..services import assignments as assign_service
-from ..services import concerns, dashboards, roster
+from ..services import concerns, dashboards, revisits, roster
 from ..services import pupil_signin as ps
 from ..services.scope import assignment_or_404, class_or_404, class_pupils, my_classes, pupil_for_staff_or_404
 from . import bp
@@ -53,6 +53,15 @@ def class_page(class_id: int):
     )
 
 
+@bp.post("/classes/<int:class_id>/revisits")
+def set_revisits(class_id: int):
+    """Turn "Remember?" revisits on or off for a class (revisits set as work still show)."""
+    school_class = class_or_404(current_user, class_id)
+    if FlaskForm().validate_on_submit():
+        revisits.set_class_revisits(school_class, request.form.get("on") == "1")
+        flash('"Remember?" revisits are ' + ("on" if school_class.revisits_on else "off") + f" for {school_class.name}.",
+              "success")
+    return redirect(url_for("teacher.class_page", class_id=school_class.id))
 def _class_topic_form() -> ClassTopicForm:
     form = ClassTopicForm()
     form.topic.choices = choices([("", "Choose...")] + [(t.id, t.title) for t in get_content().topics])
@@ -150,7 +159,8 @@ def assignments():
         topics = [t.id for t in get_content().topics] if form.whole_sequence.data else form.topics.data
         module_ids = [module_id(topic, band) for topic in topics]
         try:
-            made = assign_service.assign(current_user, target, year_group, module_ids, form.start_on.data, form.due_on.data)
+            made = assign_service.assign(current_user, target, year_group, module_ids, form.start_on.data, form.due_on.data,
+                                         revisit=form.revisit.data)
         except assign_service.AssignmentError as exc:
             flash(str(exc), "error")
         else:

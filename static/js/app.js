@@ -22,7 +22,23 @@
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
     // If the browser comes back to this page (bfcache), let it be used again.
     window.setTimeout(function () { form.dataset.submitted = ""; }, 4000);
+    // A form that downloads a file (data-download) stays on this page: let it be used again.
+    if (form.hasAttribute("data-download")) {
+      window.setTimeout(function () {
+        for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = false; }
+      }, 4000);
+    }
   });
+
+  // A letter's QR code opens the sign-up page as /parent/register#code=K7QM-4TXA.
+  // The part after "#" never reaches the server (nor its logs): fill the field
+  // here, then take the code out of the address bar and the history.
+  var codeMatch = /^#code=([A-Za-z0-9 -]{1,40})$/.exec(window.location.hash);
+  var codeField = codeMatch ? document.querySelector("form[data-fill-code] input[name=code]") : null;
+  if (codeField) {
+    if (!codeField.value) { codeField.value = codeMatch[1]; }
+    if (window.history.replaceState) { window.history.replaceState(null, "", window.location.pathname + window.location.search); }
+  }
   window.addEventListener("pageshow", function () {
     var used = document.querySelectorAll("button[data-once]");
     for (var i = 0; i < used.length; i++) { used[i].disabled = false; }

@@ -40,7 +40,8 @@ def test_a_teacher_imports_a_class_prints_cards_assigns_a_topic_and_sees_results
     check_axe(page)
     page.get_by_role("button", name="Import 2 pupils").tap()
     expect(page.get_by_text("Imported 2 pupils")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Badgers")).first.tap()
+    expect(page.get_by_role("heading", name=re.compile("Badgers"))).to_be_visible()  # landed on the class page
+    expect(page.get_by_role("link", name="Print their cards")).to_be_visible()
     expect(page.get_by_role("link", name="Nadia H.")).to_be_visible()
     check_axe(page)
     cards_link = page.get_by_role("link", name="Print sign-in cards (PDF)")
@@ -186,3 +187,21 @@ def test_a_parent_changes_their_password_on_a_phone(browser, live_server, world)
     page.get_by_role("button", name="Change my password").tap()
     expect(page.get_by_text("Your password is changed")).to_be_visible()
     context.close()
+
+
+def test_letters_download_leaves_the_button_working_and_the_qr_link_fills_the_code(tablet, browser, live_server, world):
+    page = tablet
+    sign_in(page, world.one.emails["teacher_a"])
+    page.goto(f"/teacher/classes/{world.one.class_a}/letters")
+    button = page.get_by_role("button", name="Make the letters (PDF)")
+    with page.expect_download() as first:
+        button.tap()
+    assert first.value.suggested_filename.endswith(".pdf")
+    expect(button).to_be_enabled(timeout=8000)  # the page stays put after a download: the button works again
+    with page.expect_download():
+        button.tap()
+    # The letter's QR code: the code rides after "#", which the browser never sends to the server.
+    parent = browser.new_context(base_url=live_server, **PHONE).new_page()
+    parent.goto("/parent/register#code=K7QM-4TXA")
+    expect(parent.get_by_label("The code on the letter from school")).to_have_value("K7QM-4TXA")
+    assert "#" not in parent.url and "K7QM" not in parent.url

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import check_axe
-from helpers import PASSWORD, do_module
+from helpers import PASSWORD, add_safe_adults, do_module
 from quizapp.content import get_content
 from test_access import ROUTES
 
@@ -83,7 +83,7 @@ def test_a_parents_phone_shows_the_finished_topic_first(browser, live_server, ap
 
 # Who can open each adult page of the route inventory (tests/test_access.py), first choice first.
 VIEWERS = ("admin", "dsl", "teacher_a", "parent", "platform", "anon")
-NOT_HTML = re.compile(r"\.(csv|png|pdf|json)$|/healthz$")
+NOT_HTML = re.compile(r"\.(csv|png|pdf|json|webp|zip)$|/healthz$")
 PUPIL_PAGES = ("pupil.", "pupil_api.", "auth.tablet", "auth.class_list", "auth.pin")
 
 
@@ -101,6 +101,7 @@ def _adult_pages(world) -> dict[str, list[str]]:
 
 
 def test_no_adult_page_scrolls_sideways_on_a_390_px_phone(browser, live_server, app, world):
+    add_safe_adults(app, world)  # the access table's rows name a safe grown-up of each school
     do_module(app, world.one.pupil_a, "passwords-4-7", right=True)
     do_module(app, world.one.pupil_a2, "passwords-4-7", right=False)
     pages = _adult_pages(world)

@@ -1,4 +1,6 @@
-"""Printable picture sign-in cards for one class, drawn with Pillow on A4.
+"""Printable picture sign-in cards for one class on A4: a PDF with real text
+(cards_pdf.py), and the same pages as pictures (PNGs drawn with Pillow,
+one per page, in a zip) for schools that print from a picture.
 
 The first page is a sheet for the teacher: the class, a big QR code that
 opens the class sign-in page on a tablet, and what to do. Then come pages
@@ -15,6 +17,7 @@ import io
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -50,27 +53,14 @@ def class_cards_pages(school_class: SchoolClass, pupils: Sequence[Pupil], signin
     return pages
 
 
-def class_cards_png(school_class: SchoolClass, pupils: Sequence[Pupil], signin_url: str) -> bytes:
-    """One page as a PNG: the first page of cards (the first ten pupils only).
-
-    A class with more pupils needs class_cards_pages or class_cards_pdf for
-    the rest. A class with no pupils gets the class sheet instead.
-    """
-    if pupils:
-        page = _card_page(school_class, pupils[:PER_PAGE], 2, _page_count(len(pupils)))
-    else:
-        page = _class_sheet(school_class, 0, signin_url)
+def class_cards_zip(school_class: SchoolClass, pupils: Sequence[Pupil], signin_url: str) -> bytes:
+    """Every page as a PNG (page-1.png is the class sheet), in one zip: every pupil, however many."""
     out = io.BytesIO()
-    page.save(out, format="PNG", dpi=(DPI, DPI))
-    return out.getvalue()
-
-
-def class_cards_pdf(school_class: SchoolClass, pupils: Sequence[Pupil], signin_url: str) -> bytes:
-    """All pages as one A4 PDF."""
-    first, *rest = class_cards_pages(school_class, pupils, signin_url)
-    out = io.BytesIO()
-    # Pillow stores RGB pages as JPEG; a high quality keeps text and QR edges crisp.
-    first.save(out, format="PDF", save_all=True, append_images=rest, resolution=DPI, quality=90)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:  # PNGs are already compressed
+        for number, page in enumerate(class_cards_pages(school_class, pupils, signin_url), 1):
+            png = io.BytesIO()
+            page.save(png, format="PNG", dpi=(DPI, DPI))
+            archive.writestr(f"page-{number}.png", png.getvalue())
     return out.getvalue()
 
 

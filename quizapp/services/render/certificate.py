@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ...dates import local
 from ...downloads import download_headers
 from ...paths import font_file
 
@@ -171,5 +172,6 @@ def render(first_name: str, topic_title: str, can_do: list[str], on: date, schoo
 def for_module(first_name: str, module, completed_at, school_name: str = "") -> tuple[bytes, dict[str, str]]:
     """A finished module's certificate, and the headers to send it with (the
     same for the pupil's page and the parent's)."""
-    png = render(first_name, module.topic.pupil_title, [o.text for o in module.outline.outcomes], completed_at.date(), school_name)
+    png = render(first_name, module.topic.pupil_title, [o.text for o in module.outline.outcomes],
+                 local(completed_at).date(), school_name)  # the day in the school's zone
     return png, download_headers(f"certificate-{module.id}.png", "image/png", inline=True)

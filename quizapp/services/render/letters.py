@@ -1,9 +1,15 @@
-"""Letters home with a parent link code: one A4 page per pupil, drawn with Pillow.
+"""Letters home with a parent link code: one A4 page per pupil, a PDF with
+real text (fpdf2, document.py), so the code can be copied and read aloud.
 
 Each letter names the child by first name and initial only, says in a few
 warm words what Stay Safe Online is, and how to sign up: the address (and a
-QR code of it), then the code, big, with the last day it works. Nothing else
+QR code), then the code, big, with the last day it works. Nothing else
 about the child is printed.
+
+The QR code opens the sign-up page with the code after a `#`
+(`/parent/register#code=K7QM-4TXA`): a browser never sends the part after
+`#` to the server, so the code stays out of access logs and Referer headers,
+and a small same-origin script (static/js/app.js) fills the code field.
 
 The codes come from parent_links.issue_codes. Each one is checked against
 the database before printing, so a letter never carries a code that is spent,
@@ -11,26 +17,20 @@ cancelled or meant for another child.
 """
 from __future__ import annotations
 
-import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PIL import Image, ImageDraw, ImageFont
+from fpdf import FPDF
 
 from ...models import Pupil, School, now_utc
 from ..parent_links import find_code, last_day
-from .drawing import font as _font
-from .drawing import qr_image as _qr_image
-from .drawing import wrap as _wrap
+from .document import BLUE, GREY, INK, NAVY, PAGE_H, PAGE_W, PALE, fitted_size, new_document, output, paragraph, printable, style
+from .drawing import qr_image
 
-DPI = 150
-PAGE_W, PAGE_H = 1240, 1754  # A4 portrait at 150 dpi, as the sign-in cards
-MARGIN = 100  # about 1.7 cm
+MARGIN = 18.0  # mm
 WIDTH = PAGE_W - 2 * MARGIN
-QR_SIZE = 300
-NAVY, BLUE, INK, GREY, PALE = (23, 74, 148), (31, 95, 191), (29, 36, 51), (110, 110, 110), (236, 240, 246)
+QR_SIZE = 42.0  # mm: scans from a phone at arm's length
 
 
 @dataclass(frozen=True)
@@ -61,101 +61,73 @@ def letter_text(pupil: Pupil, code: str, last: date, register_url: str) -> Lette
         code=code,
         until=f"Use the code by {last.day} {last:%B %Y}.",
         once="The code works once, and is for this child only. Please keep it private.",
-        scan="Scan to open the sign-up page",
+        scan="Scan to open the sign-up page with the code filled in",
         footer="If you did not expect this letter, please contact the school office.",
     )
 
 
+def qr_link(register_url: str, code: str) -> str:
+    """The sign-up page with the code in the fragment, which browsers never send to the server."""
+    return f"{register_url}#code={code}"
+
+
 def letters_pdf(school: School, entries: Sequence[tuple[Pupil, str]], register_url: str) -> bytes:
     """All letters as one A4 PDF, a page per (pupil, code), in the order given."""
-    first, *rest = letter_pages(school, entries, register_url)
-    out = io.BytesIO()
-    # Pillow stores RGB pages as JPEG; a high quality keeps the code and the QR edges crisp.
-    first.save(out, format="PDF", save_all=True, append_images=rest, resolution=DPI, quality=90)
-    return out.getvalue()
-
-
-def letter_pages(school: School, entries: Sequence[tuple[Pupil, str]], register_url: str) -> list[Image.Image]:
     if not entries:
         raise ValueError("no letters to print")
     now = now_utc()
-    pages = []
+    letters = []
     for pupil, code in entries:
         link_code = find_code(code)
         if link_code is None or link_code.pupil_id != pupil.id or link_code.school_id != school.id or not link_code.is_usable(now):
             raise ValueError(f"the code for pupil {pupil.id} is not a current code for them: issue new codes")
-        pages.append(_page(school.name, letter_text(pupil, code, last_day(link_code), register_url), register_url))
-    return pages
+        letters.append((letter_text(pupil, code, last_day(link_code), register_url), qr_link(register_url, code)))
+    pdf = new_document(f"Letters for parents: {school.name}", MARGIN)
+    for text, qr_url in letters:
+        _page(pdf, school.name, text, qr_url)
+    return output(pdf)
 
 
 # --- one page ---------------------------------------------------------------
 
-def _page(school_name: str, text: LetterText, register_url: str) -> Image.Image:
-    page = Image.new("RGB", (PAGE_W, PAGE_H), "white")
-    draw = ImageDraw.Draw(page)
-    y = _fitted(draw, MARGIN, school_name, 40, NAVY, bold=True)
-    y = _lines(draw, MARGIN, y, "Stay Safe Online", _font(30), BLUE)
-    draw.line((MARGIN, y + 14, PAGE_W - MARGIN, y + 14), fill=PALE, width=4)
-    y = _fitted(draw, y + 50, text.greeting, 40, INK, bold=True)
-    y = _lines(draw, MARGIN, y + 16, text.about, _font(30), INK, spacing=1.4)
-    y = _lines(draw, MARGIN, y + 36, "How to sign up", _font(34, bold=True), NAVY)
-    y = _steps(draw, y + 10, text.steps)
-    y = _code_box(draw, y + 20, text.code)
-    y = _lines(draw, MARGIN, y + 24, text.until, _font(32, bold=True), INK)
-    y = _lines(draw, MARGIN, y + 4, text.once, _font(28), INK, spacing=1.3)
-    _qr_block(page, draw, y + 40, register_url, text.scan)
-    footer = _font(28)
-    footer_lines = _wrap(text.footer, footer, WIDTH)
-    _lines(draw, MARGIN, PAGE_H - MARGIN - len(footer_lines) * round(footer.size * 1.3), text.footer, footer, GREY, spacing=1.3)
-    return page
+def _page(pdf: FPDF, school_name: str, text: LetterText, qr_url: str) -> None:
+    pdf.add_page()
+    name = printable(school_name)
+    y = paragraph(pdf, MARGIN, MARGIN, WIDTH, name, fitted_size(pdf, name, WIDTH, 18, 12, bold=True), NAVY, bold=True)
+    y = paragraph(pdf, MARGIN, y, WIDTH, "Stay Safe Online", 13, BLUE)
+    pdf.set_draw_color(*PALE)
+    pdf.set_line_width(0.8)
+    pdf.line(MARGIN, y + 2, PAGE_W - MARGIN, y + 2)
+    greeting = printable(text.greeting)
+    y = paragraph(pdf, MARGIN, y + 7, WIDTH, greeting, fitted_size(pdf, greeting, WIDTH, 16, 11, bold=True), INK, bold=True)
+    y = paragraph(pdf, MARGIN, y + 3, WIDTH, text.about, 12, INK, line=1.4)
+    y = paragraph(pdf, MARGIN, y + 6, WIDTH, "How to sign up", 14, NAVY, bold=True)
+    for number, step in enumerate(text.steps, 1):
+        paragraph(pdf, MARGIN, y + 1.5, 8, f"{number}.", 12, NAVY)
+        y = paragraph(pdf, MARGIN + 8, y + 1.5, WIDTH - 8, step, 12, INK, line=1.35)
+    y = _code_box(pdf, y + 4, text.code)
+    y = paragraph(pdf, MARGIN, y + 4, WIDTH, text.until, 13, INK, bold=True)
+    y = paragraph(pdf, MARGIN, y + 1, WIDTH, text.once, 12, INK)
+    _qr_block(pdf, y + 7, qr_url, text.scan)
+    paragraph(pdf, MARGIN, PAGE_H - MARGIN - 6, WIDTH, text.footer, 11, GREY)
 
 
-def _steps(draw: ImageDraw.ImageDraw, y: int, steps: Sequence[str]) -> int:
-    font, indent = _font(30), 50
-    for number, step in enumerate(steps, 1):
-        draw.text((MARGIN, y), f"{number}.", font=font, fill=NAVY)
-        y = _lines(draw, MARGIN + indent, y, step, font, INK, width=WIDTH - indent, spacing=1.35) + 8
-    return y
-
-
-def _code_box(draw: ImageDraw.ImageDraw, top: int, code: str) -> int:
+def _code_box(pdf: FPDF, top: float, code: str) -> float:
     """The code, as big as fits, centred in a pale box with a blue edge."""
-    height = 190
-    draw.rounded_rectangle((MARGIN, top, PAGE_W - MARGIN, top + height), radius=28, fill=PALE, outline=BLUE, width=4)
-    font = next(_font(size, bold=True) for size in range(120, 20, -4) if _font(size, bold=True).getlength(code) <= WIDTH - 80)
-    left, glyph_top, right, bottom = draw.textbbox((0, 0), code, font=font)
-    x = (PAGE_W - (right - left)) / 2 - left
-    draw.text((x, top + (height - (bottom - glyph_top)) / 2 - glyph_top), code, font=font, fill=INK)
+    height = 30.0
+    pdf.set_fill_color(*PALE)
+    pdf.set_draw_color(*BLUE)
+    pdf.set_line_width(0.7)
+    pdf.rect(MARGIN, top, WIDTH, height, style="DF", round_corners=True, corner_radius=4)
+    size = fitted_size(pdf, code, WIDTH - 14, 48, 14, bold=True)
+    style(pdf, size, INK, bold=True)
+    pdf.set_xy(MARGIN, top)
+    pdf.cell(WIDTH, height, code, align="C")
     return top + height
 
 
-def _qr_block(page: Image.Image, draw: ImageDraw.ImageDraw, top: int, url: str, caption: str) -> None:
-    qr = _qr_image(url, QR_SIZE)
-    page.paste(qr, (MARGIN, top))
-    x = MARGIN + qr.width + 40
-    y = _lines(draw, x, top + 40, caption, _font(30, bold=True), NAVY, width=PAGE_W - MARGIN - x)
-    _lines(draw, x, y + 10, url, _font(26), GREY, width=PAGE_W - MARGIN - x)
-
-
-
-
-# --- text -------------------------------------------------------------------
-
-
-
-def _fitted(draw: ImageDraw.ImageDraw, y: int, text: str, largest: int, fill, bold: bool = False, smallest: int = 30) -> int:
-    """One line at the biggest size that fits, down to `smallest`; wrapped at that size beyond."""
-    text = unicodedata.normalize("NFC", text)
-    size = next((size for size in range(largest, smallest, -2) if _font(size, bold).getlength(text) <= WIDTH), smallest)
-    return _lines(draw, MARGIN, y, text, _font(size, bold), fill)
-
-
-def _lines(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, font: ImageFont.FreeTypeFont, fill,
-           width: int = WIDTH, spacing: float = 1.25) -> int:
-    """Draw `text` wrapped to `width`; return the y below it."""
-    for line in _wrap(unicodedata.normalize("NFC", text), font, width):
-        draw.text((x, y), line, font=font, fill=fill)
-        y += round(font.size * spacing)
-    return y
-
-
+def _qr_block(pdf: FPDF, top: float, url: str, caption: str) -> None:
+    pdf.image(qr_image(url, 600), x=MARGIN, y=top, w=QR_SIZE, h=QR_SIZE, alt_text=caption)
+    x = MARGIN + QR_SIZE + 8
+    y = paragraph(pdf, x, top + 8, PAGE_W - MARGIN - x, caption, 13, NAVY, bold=True)
+    paragraph(pdf, x, y + 2, PAGE_W - MARGIN - x, url.split("#", 1)[0], 11, GREY)

@@ -1,7 +1,7 @@
 """read to me, sounds, and one concern per "I'm worried" page
 
-Revision ID: 0013_issue12
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-04 13:30:00
 
 pupils.read_to_me (NULL = the year group's default), pupils.sounds and
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import quizapp.models.base
 
 
-revision = '0013_issue12'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
