@@ -57,6 +57,8 @@ ROUTES = [
     ("teacher.open_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/open", CLASS_A_CHANGE),
     ("teacher.close_signin", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/signin/close", CLASS_A_CHANGE),
     ("teacher.reset_pin", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/reset-pin", CLASS_A_CHANGE),
+    ("teacher.pupil_read_to_me", "POST", lambda w: f"/teacher/pupils/{w.one.pupil_a}/read-to-me", CLASS_A_CHANGE),
+    ("teacher.class_read_to_me", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/read-to-me", CLASS_A_CHANGE),
     ("teacher.assignments", "GET", lambda w: "/teacher/assignments", {**STAFF_OK, **NOT_STAFF}),
     ("teacher.set_class_topic", "POST", lambda w: f"/teacher/classes/{w.one.class_a}/assignments", CLASS_A_CHANGE),
     ("teacher.lesson_page", "GET", lambda w: f"/teacher/lessons/{M}", {**STAFF_OK, **NOT_STAFF}),
@@ -115,6 +117,8 @@ ROUTES = [
     ("school_admin.revisit_schedule", "POST", lambda w: "/teacher/school/revisits", {**ADMIN_ONLY, "admin": 302}),
     ("pupil.settings", "GET", lambda w: "/pupil/settings", PUPIL_ONLY),
     ("pupil.worried", "GET", lambda w: "/pupil/worried", PUPIL_ONLY),
+    ("pupil.not_me", "GET", lambda w: "/pupil/not-me", PUPIL_ONLY),
+    ("pupil.no_voice", "POST", lambda w: "/pupil/no-voice", {**PUPIL_ONLY, "pupil": 204}),
     ("pupil.worried_thanks", "GET", lambda w: "/pupil/worried/thanks", PUPIL_ONLY),
     # Answers are authenticated by the page's signed answer token, never by role: none here.
     ("pupil_api.answer", "POST", lambda w: "/pupil/api/answer", {"*": 403}),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from sqlalchemy import select
 
@@ -13,8 +14,6 @@ from quizapp.models import Concern, ConcernAudit, ConcernNote
 
 def test_a_pupil_raises_a_concern_and_sees_where_to_get_help(app, client, auth, world):
     auth.pupil(world.one, world.one.pupil_b)
-    bad = post(client, "/pupil/worried", {"category": "nonsense", "talk_to": "teacher"}, token_from="/pupil/worried")
-    assert bad.status_code == 400
     r = post(client, "/pupil/worried", {"category": "meet", "words": "someone in a game wants to meet", "talk_to": "other_adult"},
              token_from="/pupil/worried")
     assert r.headers["Location"] == "/pupil/worried/thanks"
@@ -23,6 +22,45 @@ def test_a_pupil_raises_a_concern_and_sees_where_to_get_help(app, client, auth, 
     with app.app_context():
         concern = db.session.execute(select(Concern).where(Concern.pupil_id == world.one.pupil_b)).scalar_one()
         assert concern.school_id == world.one.school_id and concern.class_name == "Badgers" and concern.pupil_name == "Chloe S."
+
+
+def _concerns_of(app, pupil_id):
+    with app.app_context():
+        return list(db.session.execute(select(Concern).where(Concern.pupil_id == pupil_id)).scalars())
+
+
+def test_any_press_of_tell_a_grown_up_reaches_the_dsl_with_not_said_for_what_was_left_out(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_b)
+    r = post(client, "/pupil/worried", {}, token_from="/pupil/worried")
+    assert r.headers["Location"] == "/pupil/worried/thanks"
+    post(client, "/pupil/worried", {"category": "nonsense", "talk_to": "nobody", "words": "x" * 900}, token_from="/pupil/worried")
+    first, second = sorted(_concerns_of(app, world.one.pupil_b), key=lambda c: c.id)
+    assert (first.category_label, first.talk_to_label, first.words) == ("Not said", "Not said", "")
+    assert (second.category_label, second.talk_to_label, len(second.words)) == ("Not said", "Not said", 500)
+    auth.adult(world.one.emails["dsl"])
+    assert "Not said" in client.get("/safeguarding/").get_data(as_text=True)
+
+
+def test_a_double_tap_records_one_concern(app, client, auth, world):
+    auth.pupil(world.one, world.one.pupil_b)
+    page = client.get("/pupil/worried").get_data(as_text=True)
+    token = re.search(r'name="request_token" type="hidden" value="([^"]+)"|id="request_token" name="request_token" type="hidden" value="([^"]+)"', page)
+    value = next(g for g in token.groups() if g)
+    for _ in range(2):
+        post(client, "/pupil/worried", {"category": "upset", "request_token": value}, token_from="/pupil/worried")
+    assert len(_concerns_of(app, world.one.pupil_b)) == 1
+    post(client, "/pupil/worried", {"category": "upset"}, token_from="/pupil/worried")  # a new page: a new worry
+    assert len(_concerns_of(app, world.one.pupil_b)) == 2
+
+
+def test_every_worry_picture_and_person_has_a_speaker(client, auth, world):
+    from quizapp.models.concern import CATEGORIES, TALK_TO
+
+    auth.pupil(world.one, world.one.pupil_b)
+    page = client.get("/pupil/worried").get_data(as_text=True)
+    for words in [*CATEGORIES.values(), *TALK_TO.values()]:
+        assert f'data-say="{words}"'.replace("'", "&#39;") in page, words
+    assert "data-read-page" in client.get("/pupil/worried/thanks").get_data(as_text=True)
 
 
 def test_the_dsl_sees_the_new_count_adds_a_note_and_closes_it_with_a_reason(app, client, auth, world):

@@ -228,13 +228,31 @@ def handover(signin_id: int):
 
 @bp.post("/tablet/leave")
 def leave_tablet():
-    """Stop this tablet showing the class list (it forgets the class code)."""
+    """Stop this tablet showing the class list (it forgets the class code).
+    It needs an adult: the class code, or a staff member's email and password."""
+    signin = _open_tablet_signin()
+    if signin is not None and not _adult_confirms(signin):
+        flash("Only a grown-up can do that: type the class code, or a staff email and password.", "error")
+        return redirect(url_for("auth.class_list"))
     if current_user.is_authenticated and current_user.is_pupil:
         sessions.end(current_user.get_id())
     session.clear()
     response = redirect(url_for("auth.index"))
     response.headers["Clear-Site-Data"] = CLEAR_ADULT
     return response
+
+
+def _adult_confirms(signin) -> bool:
+    """This tablet's own class code (knowing it opens nothing new), or a staff
+    email and password of the school (with the sign-in's own lockout)."""
+    code = request.form.get("code", "")[:40]
+    if code and ps.normalise_code(code) == signin.code:
+        return True
+    email, password = request.form.get("email", "")[:200], request.form.get("password", "")[:200]
+    if email and password:
+        user = accounts.authenticate(email, password).user
+        return user is not None and is_staff(user) and user.school_id == signin.school_id
+    return False
 
 
 # ----------------------------------------------------------- privacy notices

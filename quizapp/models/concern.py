@@ -26,6 +26,10 @@ CATEGORIES = {
 }
 TALK_TO = {"teacher": "My teacher", "other_adult": "Another adult at school", "home": "A grown-up at home"}
 SAFE_ADULT = "safe_adult"  # one of the school's safe adults: `talk_to_name` says who
+# A pupil may press "Tell a grown-up" without choosing a picture or a person:
+# the concern still reaches the DSL, marked "not said".
+NOT_SAID = "not_said"
+NOT_SAID_LABEL = "Not said"
 NEW, IN_PROGRESS, CLOSED = "new", "in_progress", "closed"
 STATUSES = {NEW: "New", IN_PROGRESS: "In progress", CLOSED: "Closed"}
 
@@ -48,6 +52,9 @@ class Concern(db.Model):
     talk_to: Mapped[str] = mapped_column(String(20))
     talk_to_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default=NEW)
+    # One per "I'm worried" page shown: a double tap sends the same token and
+    # records one concern (services/concerns.raise_concern).
+    request_token: Mapped[str | None] = mapped_column(String(36), unique=True)
     shared_with_teacher: Mapped[bool] = mapped_column(default=False)
     action_taken: Mapped[str] = mapped_column(Text, default="")
     close_reason: Mapped[str] = mapped_column(Text, default="")
@@ -69,13 +76,13 @@ class Concern(db.Model):
 
     @property
     def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
+        return CATEGORIES.get(self.category, NOT_SAID_LABEL if self.category == NOT_SAID else self.category)
 
     @property
     def talk_to_label(self) -> str:
         if self.talk_to == SAFE_ADULT:
             return self.talk_to_name
-        return TALK_TO.get(self.talk_to, self.talk_to)
+        return TALK_TO.get(self.talk_to, NOT_SAID_LABEL if self.talk_to == NOT_SAID else self.talk_to)
 
     @property
     def status_label(self) -> str:

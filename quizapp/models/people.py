@@ -17,7 +17,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -163,6 +163,14 @@ class Pupil(Principal, db.Model):
     text_size: Mapped[str] = mapped_column(String(10), default="normal")
     dyslexia_font: Mapped[bool] = mapped_column(Boolean, default=False)
     high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "Read to me": each screen reads itself aloud. None means the default for
+    # the year group (on for Reception to Year 2); a teacher or pupil may set it.
+    read_to_me_setting: Mapped[bool | None] = mapped_column("read_to_me", Boolean)
+    # The short right / try-again sounds after an answer (Web Audio, no files).
+    sounds: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When a page last found that this pupil's tablet has no voice to read aloud
+    # (the teacher sees a one-line note on the class page).
+    no_voice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -175,6 +183,11 @@ class Pupil(Principal, db.Model):
     @property
     def year_group_label(self) -> str:
         return year_group_label(self.year_group)
+
+    @property
+    def read_to_me(self) -> bool:
+        """On by default for Reception to Year 2 (year groups 0-2), off for older pupils."""
+        return self.year_group <= 2 if self.read_to_me_setting is None else self.read_to_me_setting
 
     @property
     def pin_pictures(self) -> list[str]:

@@ -40,5 +40,5 @@ def certificate_png(pupil_id: int, module_id: str):
     row = positions.finished(pupil, module_id)
     if module is None or row is None:
         abort(404)
-    png, headers = certificate.for_module(pupil.first_name, module, row.completed_at)
+    png, headers = certificate.for_module(pupil.first_name, module, row.completed_at, pupil.school_class.school.name)
     return png, 200, headers

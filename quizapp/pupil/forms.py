@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.validators import Optional
 
 from ..formtools import choices
 from ..models.concern import CATEGORIES, TALK_TO
@@ -10,13 +10,15 @@ class SettingsForm(FlaskForm):
     text_size = RadioField("Text size", choices=choices([("normal", "Normal"), ("large", "Large")]), default="normal")
     dyslexia_font = BooleanField("Easier-to-read letters")
     high_contrast = BooleanField("Strong colours (high contrast)")
+    read_to_me = BooleanField("Read to me: each screen reads itself aloud")
+    sounds = BooleanField("Sounds after an answer")
 
 
 class WorriedForm(FlaskForm):
-    """What is worrying the pupil: a picture choice, optional words, and who to talk to."""
+    """What is worrying the pupil: a picture choice, optional words, and who to
+    talk to. Everything is optional: any press of "Tell a grown-up" is a concern."""
 
-    category = RadioField("What happened?", choices=choices(CATEGORIES.items()),
-                          validators=[DataRequired(message="Tap the picture that fits best.")])
-    words = TextAreaField("You can write a few words if you like", validators=[Length(max=500, message="Please use fewer words.")])
-    talk_to = RadioField("Who would you like to talk to?", choices=choices(TALK_TO.items()),
-                         validators=[DataRequired(message="Choose who you would like to talk to.")])
+    category = RadioField("What happened?", choices=choices(CATEGORIES.items()), validators=[Optional()])
+    words = TextAreaField("You can write a few words if you like")
+    talk_to = RadioField("Who would you like to talk to?", choices=choices(TALK_TO.items()), validators=[Optional()])
+    request_token = HiddenField()

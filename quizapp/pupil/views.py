@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from ..content import Module, get_content
 from ..extensions import db
 from ..formtools import choices
-from ..models import band_for_year_group
+from ..models import band_for_year_group, now_utc
 from ..questions import AnswerError, get_type
 from ..services import answer_token, assignments, concerns, positions, revisits, safe_adults
 from ..services.render import certificate
@@ -53,7 +53,8 @@ def home():
 def module(module_id: str):
     mod = module_or_404(module_id)
     row = positions.get_progress(current_user, mod)
-    return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm())
+    left = positions.first_unanswered(current_user.id, mod) if row is not None and row.completed_at is None else None
+    return render_template("pupil/module.html", module=mod, progress=row, form=FlaskForm(), first_unanswered=left)
 
 
 # ------------------------------------------------------------------ lesson
@@ -119,7 +120,11 @@ def quiz_next(module_id: str, number: int):
         if number >= len(mod.bank.questions):
             if row.completed_at is not None:
                 return redirect(url_for("pupil.done", module_id=mod.id))
-            flash("You have a few questions still to answer. Have a go at them, then you are done!", "info")
+            left = positions.first_unanswered(current_user.id, mod)
+            if left is not None:
+                flash("You have a few questions still to answer. Have a go at them, then you are done!", "info")
+                return redirect(url_for("pupil.quiz", module_id=mod.id, number=left))
+            flash("Nearly done! Finish the lesson, then you are done.", "info")
             return redirect(url_for("pupil.module", module_id=mod.id))
     return redirect(url_for("pupil.quiz", module_id=mod.id, number=min(number + 1, len(mod.bank.questions))))
 
@@ -198,7 +203,7 @@ def certificate_png(module_id: str):
     row = positions.get_progress(current_user, mod)
     if row is None or row.completed_at is None:
         abort(404)
-    png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at)
+    png, headers = certificate.for_module(current_user.first_name, mod, row.completed_at, current_user.school_class.school.name)
     return png, 200, headers
 
 
@@ -212,10 +217,26 @@ def settings():
         current_user.text_size = form.text_size.data
         current_user.dyslexia_font = form.dyslexia_font.data
         current_user.high_contrast = form.high_contrast.data
+        current_user.read_to_me_setting = form.read_to_me.data
+        current_user.sounds = form.sounds.data
         db.session.commit()
         flash("Your settings are saved. They follow you to any tablet.", "success")
         return redirect(url_for("pupil.home"))
     return render_template("pupil/settings.html", form=form)
+
+
+@bp.get("/not-me")
+def not_me():
+    """ "Not me?" asks "Are you <name>?" before signing anyone out."""
+    return render_template("pupil/not_me.html")
+
+
+@bp.post("/no-voice")
+def no_voice():
+    """The page found no voice to read aloud: the teacher sees a note on the class page."""
+    current_user.no_voice_at = now_utc()
+    db.session.commit()
+    return "", 204
 
 
 # ------------------------------------------------------------ I'm worried
@@ -229,15 +250,14 @@ def worried():
     form = WorriedForm()
     people = safe_adults.talk_to_choices(current_user.school_id)  # the school's safe adults, "my teacher", home
     form.talk_to.choices = choices((value, label) for value, label, _ in people)
-    if form.validate_on_submit():
-        try:
-            concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data)
-        except concerns.ConcernError as exc:
-            flash(str(exc), "error")
-        else:
-            return redirect(url_for("pupil.worried_thanks"))
+    if request.method == "POST":
+        # Nothing the pupil left out can stop a worry (services/concerns.raise_concern).
+        concerns.raise_concern(current_user, form.category.data, form.words.data, form.talk_to.data,
+                               (form.request_token.data or "")[:36])
+        return redirect(url_for("pupil.worried_thanks"))
+    form.request_token.data = str(uuid.uuid4())
     return render_template("pupil/worried.html", form=form, pictures=WORRIED_PICTURES,
-                           people={value: adult for value, _, adult in people}), 400 if form.errors else 200
+                           people={value: adult for value, _, adult in people})
 
 
 @bp.get("/worried/thanks")

@@ -9,6 +9,7 @@ KeyError or ValueError escape.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -46,8 +47,21 @@ class Grade:
 # ---------------------------------------------------------------- headlines
 
 WELL_DONE = "Well done!"
-NEARLY = "Nearly! Have another look at the ones in orange."
+NEARLY = "Nearly! Have another look at the ones with a dotted outline."
 GOOD_TRY = "Good try! Read what each one means, then have another go."
+
+
+# Content feedback is written for the right answer ("Yes. ..."): when the
+# pupil got that item wrong, the agreeing start would say the opposite.
+AGREEING = re.compile(r"^(yes|right|correct|that's right|that is right|well done)[.!,]*\s+", re.IGNORECASE)
+
+
+def named_line(ref: str, name: str, feedback: str, good: bool) -> FeedbackLine:
+    """A feedback line that starts with the item's name, never agreeing with a wrong answer."""
+    text = feedback if good else AGREEING.sub("", feedback, count=1)
+    text = text[:1].upper() + text[1:]
+    name = name.strip().rstrip(".!?:")
+    return FeedbackLine(ref, f"{name}: {text}" if name else text, good)
 
 
 def headline(score: float) -> str:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from .base import (
     AnswerError,
-    FeedbackLine,
     Grade,
     QuestionType,
     headline,
     known_ids,
+    named_line,
     one_value,
     overlap_score,
     picture_dict,
@@ -49,7 +49,7 @@ class SingleChoiceType(QuestionType):
             correct=option.correct,
             score=score,
             summary=headline(score),
-            lines=[FeedbackLine(option.id, option.feedback, option.correct)],
+            lines=[named_line(option.id, option.text, option.feedback, option.correct)],
             record={"choice": option.id},
         )
 
@@ -80,7 +80,7 @@ class MultipleChoiceType(QuestionType):
         wanted = {o.id for o in question.options if o.correct}
         # The pupil's picks, then the right ones they missed, in content order.
         shown = [o for o in question.options if o.id in chosen or o.id in wanted]
-        lines = [FeedbackLine(o.id, o.feedback, (o.id in chosen) == o.correct) for o in shown]
+        lines = [named_line(o.id, o.text, o.feedback, (o.id in chosen) == o.correct) for o in shown]
         score = overlap_score(chosen, wanted)
         return Grade(
             correct=chosen == wanted,

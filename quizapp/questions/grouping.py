@@ -5,12 +5,13 @@ from __future__ import annotations
 from .base import (
     NOT_THIS_QUESTION,
     AnswerError,
-    FeedbackLine,
     Grade,
     QuestionType,
     fraction,
     headline,
+    named_line,
     per_id,
+    picture_dict,
     shuffled,
 )
 
@@ -19,7 +20,7 @@ EVERY_ITEM = "Please choose a place for every one first."
 
 def _placement_grade(items, placed: dict[str, str], right_place) -> Grade:
     """One line per item (its feedback), good when it is in the right place."""
-    lines = [FeedbackLine(item.id, item.feedback, placed[item.id] == right_place(item)) for item in items]
+    lines = [named_line(item.id, item.text, item.feedback, placed[item.id] == right_place(item)) for item in items]
     score = fraction(sum(line.good for line in lines), len(lines))
     return Grade(
         correct=all(line.good for line in lines),
@@ -58,10 +59,10 @@ class SafeOrNotType(QuestionType):
 
     def view(self, question, seed: int) -> dict:
         return {
-            "items": [{"id": i.id, "text": i.text} for i in shuffled(question.items, seed)],
+            "items": [{"id": i.id, "text": i.text, "picture": picture_dict(i.picture)} for i in shuffled(question.items, seed)],
             "sides": [
-                {"id": "safe", "label": question.safe_label},
-                {"id": "unsafe", "label": question.unsafe_label},
+                {"id": "safe", "label": question.safe_label, "picture": None},
+                {"id": "unsafe", "label": question.unsafe_label, "picture": None},
             ],
         }
 
@@ -90,8 +91,8 @@ class SortGroupsType(QuestionType):
 
     def view(self, question, seed: int) -> dict:
         return {
-            "items": [{"id": i.id, "text": i.text} for i in shuffled(question.items, seed)],
-            "groups": [{"id": g.id, "label": g.label} for g in question.groups],
+            "items": [{"id": i.id, "text": i.text, "picture": picture_dict(i.picture)} for i in shuffled(question.items, seed)],
+            "groups": [{"id": g.id, "label": g.label, "picture": picture_dict(g.picture)} for g in question.groups],
         }
 
     def parse(self, question, form) -> dict:

@@ -2,7 +2,7 @@
 the page shows them shuffled, each with a 1..n select (pos-<step id>)."""
 from __future__ import annotations
 
-from .base import AnswerError, FeedbackLine, Grade, QuestionType, fraction, per_id, shuffled
+from .base import AnswerError, Grade, QuestionType, fraction, named_line, per_id, picture_dict, shuffled
 
 EVERY_STEP = "Please give every step a number first."
 
@@ -14,7 +14,8 @@ class OrderStepsType(QuestionType):
     def view(self, question, seed: int) -> dict:
         steps = shuffled(question.steps, seed, avoid_original=True)
         return {
-            "steps": [{"id": s.id, "text": s.text, "start": n} for n, s in enumerate(steps, start=1)],
+            "steps": [{"id": s.id, "text": s.text, "start": n, "picture": picture_dict(s.picture)}
+                      for n, s in enumerate(steps, start=1)],
             "positions": list(range(1, len(steps) + 1)),
         }
 
@@ -28,7 +29,7 @@ class OrderStepsType(QuestionType):
 
     def check(self, question, answer: dict) -> Grade:
         order = answer["order"]
-        lines = [FeedbackLine(s.id, s.why, order[n] == s.id) for n, s in enumerate(question.steps)]
+        lines = [named_line(s.id, s.text, s.why, order[n] == s.id) for n, s in enumerate(question.steps)]
         score = fraction(sum(line.good for line in lines), len(lines))
         correct = score >= 1
         return Grade(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..dates import csv_time, school_zone
 from ..downloads import csv_text
 from ..extensions import db
 from ..models import CLOSED, IN_PROGRESS, NEW, Concern, ConcernAudit, ConcernNote, Pupil, User, now_utc, teacher_classes
-from ..models.concern import CATEGORIES, SAFE_ADULT, TALK_TO
+from ..models.concern import CATEGORIES, NOT_SAID, SAFE_ADULT, TALK_TO
 from .safe_adults import talk_to_choices
 
 MAX_WORDS = 500
@@ -26,29 +27,39 @@ class ConcernError(ValueError):
 
 def _who(pupil: Pupil, talk_to: str) -> tuple[str, str]:
     """The pupil's choice of who to talk to: one of TALK_TO, or one of their
-    school's safe adults ("adult-<id>"), kept by name for the record."""
+    school's safe adults ("adult-<id>"), kept by name for the record; else "not said"."""
     if talk_to in TALK_TO:
         return talk_to, ""
     for value, label, adult in talk_to_choices(pupil.school_id):
         if adult is not None and value == talk_to:
             return SAFE_ADULT, label
-    raise ConcernError("Please choose who you would like to talk to.")
+    return NOT_SAID, ""  # left out (or not one of theirs): the worry still gets through
 
 
-def raise_concern(pupil: Pupil, category: str, words: str, talk_to: str) -> Concern:
-    if category not in CATEGORIES:
-        raise ConcernError("Please tap one of the pictures.")
-    talk_to, talk_to_name = _who(pupil, talk_to)
-    words = (words or "").strip()
-    if len(words) > MAX_WORDS:
-        raise ConcernError(f"Please use fewer words (up to {MAX_WORDS} letters).")
+def raise_concern(pupil: Pupil, category: str | None, words: str | None, talk_to: str | None,
+                  request_token: str | None = None) -> Concern:
+    """Record a pupil's worry. It always gets through: a picture or person left
+    out is "not said", and long words are cut, never refused. The same
+    request_token (one per page shown) records one concern however often it is sent."""
+    if request_token:
+        earlier = db.session.execute(select(Concern).where(Concern.request_token == request_token)).scalar_one_or_none()
+        if earlier is not None and earlier.pupil_id == pupil.id:
+            return earlier
+        if earlier is not None:
+            request_token = None  # not this pupil's token: record the worry anyway
+    talk_to, talk_to_name = _who(pupil, talk_to or "")
     concern = Concern(
         school_id=pupil.school_id, pupil_id=pupil.id, class_id=pupil.class_id, pupil_name=pupil.display_name,
-        class_name=pupil.school_class.name, category=category, words=words, talk_to=talk_to,
-        talk_to_name=talk_to_name,
+        class_name=pupil.school_class.name, category=category if category in CATEGORIES else NOT_SAID,
+        words=(words or "").replace("\x00", "").strip()[:MAX_WORDS], talk_to=talk_to, talk_to_name=talk_to_name,
+        request_token=request_token or None,
     )
     db.session.add(concern)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the other tap of a double tap got there first
+        db.session.rollback()
+        return db.session.execute(select(Concern).where(Concern.request_token == request_token)).scalar_one()
     from .alerts import concern_raised
 
     concern_raised(concern)  # the DSL team's emails, in the same transaction as the concern

@@ -42,6 +42,12 @@ def answered_questions(pupil_id: int, module: Module) -> set[str]:
     )
 
 
+def first_unanswered(pupil_id: int, module: Module) -> int | None:
+    """The number (from 1) of the first quiz question with no answer yet, or None."""
+    answered = answered_questions(pupil_id, module)
+    return next((n for n, q in enumerate(module.bank.questions, start=1) if q.id not in answered), None)
+
+
 def save_lesson_position(pupil: Pupil, module: Module, step: int) -> ModuleProgress:
     progress = ensure_progress(pupil, module)
     last = len(module.lesson.steps)

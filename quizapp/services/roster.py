@@ -70,3 +70,10 @@ def set_class_teachers(school_class: SchoolClass, teachers: list[User], chosen: 
         elif str(teacher.id) not in chosen and linked:
             teacher.classes.remove(school_class)
     db.session.commit()
+
+
+def set_read_to_me(pupils, on: bool) -> None:
+    """A teacher turns "Read to me" on or off for these pupils."""
+    for pupil in pupils:
+        pupil.read_to_me_setting = on
+    db.session.commit()

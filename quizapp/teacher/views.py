@@ -116,6 +116,24 @@ def reset_pin(pupil_id: int):
     return redirect(url_for("teacher.class_page", class_id=pupil.class_id))
 
 
+@bp.post("/pupils/<int:pupil_id>/read-to-me")
+def pupil_read_to_me(pupil_id: int):
+    pupil = pupil_for_staff_or_404(current_user, pupil_id)
+    if FlaskForm().validate_on_submit():
+        roster.set_read_to_me([pupil], request.form.get("on") == "1")
+    return redirect(url_for("teacher.class_page", class_id=pupil.class_id))
+
+
+@bp.post("/classes/<int:class_id>/read-to-me")
+def class_read_to_me(class_id: int):
+    school_class = class_or_404(current_user, class_id)
+    if FlaskForm().validate_on_submit():
+        on = request.form.get("on") == "1"
+        roster.set_read_to_me(class_pupils(school_class), on)
+        flash(f"Read to me is {'on' if on else 'off'} for everyone in {school_class.name}.", "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
 # ------------------------------------------------------------- assignments
 
 

@@ -158,6 +158,98 @@
     if (button) { event.preventDefault(); speak(button, false); }
   });
 
+  // ------------------------------------------------------------ read to me
+  // With the pupil's "Read to me" setting on (body[data-read-to-me]), a page
+  // marked [data-read-page] reads its speakers in on-screen order, lighting
+  // up each part (an option, a step, a person) while it is read. Any tap or
+  // key stops it at once; the speakers stay for reading again.
+  var reading = null; // {queue: [buttons], lit: element}
+  var readToMe = document.body.getAttribute("data-read-to-me") === "1";
+
+  function visible(el) { return el.getClientRects().length > 0 && !el.closest("[data-no-autoread]"); }
+
+  function textOf(button) {
+    var id = button.getAttribute("data-say-target");
+    return (id && document.getElementById(id) ? document.getElementById(id).textContent : (button.getAttribute("data-say") || "")).trim();
+  }
+
+  function stopReading() {
+    if (!reading) { return; }
+    if (reading.lit) { reading.lit.classList.remove("read-lit"); }
+    reading = null;
+    if (synth) { synth.cancel(); }
+  }
+
+  function showNoVoice() {
+    if (document.querySelector(".no-voice-banner")) { return; }
+    var banner = document.createElement("p");
+    banner.className = "no-voice-banner";
+    banner.setAttribute("role", "status");
+    var img = document.createElement("img");
+    img.src = (document.querySelector("link[rel=icon]") || { href: "/static/img/favicon.svg" }).href.replace("favicon.svg", "no-voice.svg");
+    img.alt = "";
+    img.width = 64;
+    img.height = 64;
+    banner.appendChild(img);
+    banner.appendChild(document.createTextNode(" This tablet cannot read aloud. Ask a grown-up to read with you."));
+    var main = document.getElementById("main");
+    if (main) { main.insertBefore(banner, main.firstChild); }
+    var report = document.body.getAttribute("data-no-voice-url");
+    if (report && window.fetch) {
+      var token = document.getElementById("page-csrf-token");
+      window.fetch(report, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token ? token.value : "" } }).catch(function () {});
+    }
+  }
+
+  function readNext(mine) {
+    if (reading !== mine) { return; }
+    if (mine.lit) { mine.lit.classList.remove("read-lit"); mine.lit = null; }
+    var button = mine.queue.shift();
+    if (!button) { reading = null; return; }
+    var text = textOf(button);
+    if (!text) { readNext(mine); return; }
+    mine.lit = button.closest("[data-read-item]") || button.parentElement;
+    if (mine.lit) { mine.lit.classList.add("read-lit"); }
+    var utterance = new window.SpeechSynthesisUtterance(text);
+    var voice = pickVoice();
+    if (voice) { utterance.voice = voice; utterance.lang = voice.lang; } else { utterance.lang = "en-GB"; }
+    utterance.rate = 0.9;
+    utterance.onend = function () { readNext(mine); };
+    utterance.onerror = function () { readNext(mine); };
+    synth.speak(utterance);
+  }
+
+  // Read these speakers, in order (a list of .say buttons).
+  function readAll(buttons, retried) {
+    if (!readToMe) { return; }
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") { showNoVoice(); return; }
+    if (!synth.getVoices().length && !retried) {
+      var waited = false;
+      var go = function () { if (!waited) { waited = true; readAll(buttons, true); } };
+      synth.addEventListener && synth.addEventListener("voiceschanged", go, { once: true });
+      window.setTimeout(go, 800);
+      return;
+    }
+    if (!synth.getVoices().length) { showNoVoice(); return; }
+    stopReading();
+    stopSpeaking();
+    reading = { queue: Array.prototype.filter.call(buttons, visible), lit: null };
+    readNext(reading);
+  }
+  function readIn(container) { if (container) { readAll(container.querySelectorAll(".say")); } }
+  window.StaySafeRead = { readIn: readIn, readAll: readAll, stop: stopReading, on: readToMe, busy: function () { return !!reading; } };
+
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { stopReading(); }, true);
+  });
+  var page = document.querySelector("[data-read-page]");
+  if (page && readToMe) { readIn(page); }
+
+  // A print button prints the page (print CSS shows the certificate alone).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+
   // --------------------------------------------------------------- picture PIN
   var pinForm = document.querySelector(".pin-form");
   if (pinForm) {

@@ -108,10 +108,69 @@
 
   function feedbackBox() { return form.querySelector(".feedback"); }
 
+  // A short happy sound, or a gentle "try again" one: made with the Web Audio
+  // API (no sound files), unless the pupil turned sounds off.
+  function playSound(good) {
+    if (document.body.getAttribute("data-sounds") !== "1") { return; }
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return; }
+    try {
+      var audio = new Context();
+      var notes = good ? [523.25, 659.25, 783.99] : [392, 329.63];
+      notes.forEach(function (freq, i) {
+        var osc = audio.createOscillator();
+        var gain = audio.createGain();
+        var at = audio.currentTime + i * 0.14;
+        osc.type = good ? "triangle" : "sine";
+        osc.frequency.setValueAtTime(freq, at);
+        gain.gain.setValueAtTime(0.0001, at);
+        gain.gain.exponentialRampToValueAtTime(0.2, at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.3);
+        osc.connect(gain);
+        gain.connect(audio.destination);
+        osc.start(at);
+        osc.stop(at + 0.32);
+      });
+      window.setTimeout(function () { if (audio.close) { audio.close(); } }, 1200);
+    } catch (e) { /* no sound: the picture still shows */ }
+  }
+
+  // The part of the question a feedback line is about (an option, item or step).
+  function partFor(ref) {
+    var parts = form.querySelectorAll("[data-ref]");
+    for (var i = 0; i < parts.length; i++) { if (parts[i].getAttribute("data-ref") === ref) { return parts[i]; } }
+    return null;
+  }
+
+  // Lines follow the on-screen order of their parts; lines without one keep theirs at the end.
+  function inScreenOrder(lines) {
+    var all = Array.prototype.slice.call(form.querySelectorAll("[data-ref]"));
+    return lines.map(function (line, i) { return { line: line, i: i, at: all.indexOf(partFor(line.ref)) }; })
+      .sort(function (a, b) { return (a.at < 0 ? 1e6 + a.i : a.at) - (b.at < 0 ? 1e6 + b.i : b.at); })
+      .map(function (x) { return x.line; });
+  }
+
+  function clearMarks() {
+    var marked = form.querySelectorAll(".qt-feedback--wrong, .qt-feedback--right");
+    for (var i = 0; i < marked.length; i++) { marked[i].classList.remove("qt-feedback--wrong", "qt-feedback--right"); }
+  }
+
   function showResult(body) {
     var box = feedbackBox();
     box.innerHTML = "";
     box.className = "feedback feedback--" + (body.correct ? "good" : "think");
+    var mark = document.createElement("img");
+    mark.className = "feedback-mark";
+    mark.src = document.querySelector("link[rel=icon]").href.replace("favicon.svg", body.correct ? "tick.svg" : "try-again.svg");
+    mark.alt = body.correct ? "A big tick" : "A friendly face: try again";
+    box.appendChild(mark);
+    clearMarks();
+    (body.lines || []).forEach(function (line) {
+      var part = partFor(line.ref);
+      if (part) { part.classList.add(line.good ? "qt-feedback--right" : "qt-feedback--wrong"); }
+    });
+    body.lines = inScreenOrder(body.lines || []);
+    playSound(!!body.correct);
     var head = document.createElement("p");
     head.className = "feedback-summary";
     head.textContent = body.summary;
@@ -138,6 +197,7 @@
     }
     markAnswered();
     box.focus();
+    if (window.StaySafeRead) { window.StaySafeRead.readIn(box); }
   }
 
   function showError(message) {
@@ -171,6 +231,7 @@
     form.classList.remove("question-form--answered");
     feedbackBox().innerHTML = "";
     feedbackBox().className = "feedback";
+    clearMarks();
     unlock();
   }
 
@@ -231,6 +292,52 @@
     pending.setAttribute("role", "status");
     pending.hidden = true;
     form.parentNode.insertBefore(pending, form.nextSibling);
+  }
+
+  // ------------------------------------------------------ no silent skips
+  // Next before an answer asks "Skip this one?" (read aloud with Read to me).
+  function askSkip(nextForm) {
+    var old = document.querySelector(".skip-ask");
+    if (old) { old.parentNode.removeChild(old); }
+    var panel = document.createElement("div");
+    panel.className = "skip-ask";
+    panel.setAttribute("role", "group");
+    panel.setAttribute("aria-labelledby", "skip-ask-words");
+    var words = document.createElement("p");
+    words.id = "skip-ask-words";
+    words.textContent = "Skip this one? You have not answered it yet.";
+    words.appendChild(document.createTextNode(" "));
+    words.appendChild(sayButton("Skip this one? You have not answered it yet."));
+    panel.appendChild(words);
+    var row = document.createElement("div");
+    row.className = "button-row";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "button button--primary button--big skip-no";
+    no.textContent = "No, I will answer it";
+    no.addEventListener("click", function () { panel.parentNode.removeChild(panel); form.querySelector(".prompt").scrollIntoView(); });
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "button button--big skip-yes";
+    yes.textContent = "Yes, skip it";
+    yes.addEventListener("click", function () { nextForm.dataset.skipOk = "1"; nextForm.submit(); });
+    row.appendChild(no);
+    row.appendChild(yes);
+    panel.appendChild(row);
+    nextForm.parentNode.insertBefore(panel, nextForm);
+    no.focus();
+    if (window.StaySafeRead) { window.StaySafeRead.readIn(panel); }
+  }
+
+  var nextButton = document.querySelector(".next-button");
+  if (form && nextButton && nextButton.form) {
+    nextButton.form.addEventListener("submit", function (event) {
+      var nextForm = nextButton.form;
+      if (form.classList.contains("question-form--answered") || nextForm.dataset.skipOk === "1") { return; }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      askSkip(nextForm);
+    }, true);
   }
 
   updatePending();

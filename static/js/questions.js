@@ -2,7 +2,7 @@
  *
  * Every question is a working form without this file (radios, checkboxes,
  * selects, submit buttons). This adds: the "bins" that fill up as items are
- * placed, Move up / Move down for ordering, tap-the-picture for hotspots, the
+ * placed, arrows and dragging for ordering, tap-the-picture for hotspots, the
  * password preview, and the chat that unfolds one message at a time.
  * No network code except the chat's "what comes next" request, which goes
  * through the player's own post() (player.js calls QuizappChat.choose).
@@ -91,6 +91,12 @@
     var list = root.querySelector(".order-list");
     root.classList.add("qt-order--enhanced");
     each(list.children, function (step) { step.appendChild(moveButtons(root, list, step)); });
+    initDrag(root, list);
+    var note = root.querySelector(".qt-note span");
+    var noteSay = root.querySelector(".qt-note .say");
+    var words = "Put the steps in order: drag them, or tap the arrows. The top one is first.";
+    if (note) { note.textContent = words; }
+    if (noteSay) { noteSay.setAttribute("data-say", words); }
     list.addEventListener("change", function (event) {
       var select = event.target;
       if (select.tagName !== "SELECT") { return; }
@@ -103,12 +109,19 @@
     renumber(list);
   }
 
+  var ARROWS = {
+    up: '<svg viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false"><path d="M12 4l8 9h-5v7H9v-7H4z" fill="currentColor"/></svg>',
+    down: '<svg viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false"><path d="M12 20l8-9h-5V4H9v7H4z" fill="currentColor"/></svg>'
+  };
+
+  // Big arrow buttons (a picture of an arrow, and words for screen readers).
   function moveButtons(root, list, step) {
     var text = step.querySelector(".order-step__text").textContent;
     var box = el("div", "order-step__move");
     [["up", "Move up", -1], ["down", "Move down", 1]].forEach(function (spec) {
-      var button = el("button", "button button--small order-step__" + spec[0], spec[1]);
+      var button = el("button", "button order-step__arrow order-step__" + spec[0]);
       button.type = "button";
+      button.innerHTML = ARROWS[spec[0]];
       button.setAttribute("aria-label", spec[1] + ": " + text);
       button.addEventListener("click", function () {
         var index = indexOf(list, step) + spec[2];
@@ -121,6 +134,42 @@
       box.appendChild(button);
     });
     return box;
+  }
+
+  // Drag a step with a finger (or mouse): it moves to where it is let go.
+  function initDrag(root, list) {
+    var dragging = null;
+    list.addEventListener("pointerdown", function (event) {
+      var step = event.target.closest(".order-step");
+      if (!step || event.target.closest("button, select, label, a")) { return; }
+      dragging = { step: step, moved: false };
+      step.classList.add("order-step--dragging");
+      if (step.setPointerCapture) { try { step.setPointerCapture(event.pointerId); } catch (e) { /* not capturable */ } }
+    });
+    list.addEventListener("pointermove", function (event) {
+      if (!dragging) { return; }
+      event.preventDefault();
+      for (var i = 0; i < list.children.length; i++) {
+        var other = list.children[i];
+        var box = other.getBoundingClientRect();
+        if (other !== dragging.step && event.clientY > box.top && event.clientY < box.bottom) {
+          moveTo(list, dragging.step, i);
+          dragging.moved = true;
+          break;
+        }
+      }
+    });
+    var drop = function () {
+      if (!dragging) { return; }
+      dragging.step.classList.remove("order-step--dragging");
+      if (dragging.moved) {
+        renumber(list);
+        announce(root, "Moved to number " + (indexOf(list, dragging.step) + 1) + ".");
+      }
+      dragging = null;
+    };
+    list.addEventListener("pointerup", drop);
+    list.addEventListener("pointercancel", drop);
   }
 
   function indexOf(list, step) {
@@ -317,9 +366,7 @@
     }
     reveal(log, items, function () {
       if (state.ending) {
-        var end = line("chat-ending", state.ending.text);
-        end.setAttribute("data-chat-ending", "");
-        root.insertBefore(end, status);
+        // The ending is the answer's feedback headline (submitted next): shown once, there.
       } else {
         var box = choicesBox(state.choices);
         root.insertBefore(box, status);

@@ -122,7 +122,7 @@ def test_a_pupil_raises_a_concern_and_the_dsl_records_and_closes_it(tablet, brow
     sign_in_pupil(pupil_page, app, world, world.one.pupil_b, world.one.class_b)
     pupil_page.get_by_role("link", name="I'm worried").tap()
     pupil_page.locator("label.worry-choice").filter(has_text="Someone was unkind to me").tap()
-    pupil_page.get_by_label("Another adult at school").check()
+    pupil_page.get_by_label("Another adult at school", exact=True).check()
     pupil_page.get_by_role("button", name="Tell a grown-up").tap()
     expect(pupil_page.get_by_text("0800 1111")).to_be_visible()
     context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 768})

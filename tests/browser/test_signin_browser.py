@@ -66,7 +66,11 @@ def test_pupil_signs_in_with_the_class_code_and_picture_pin(tablet, world, app):
     expect(page.get_by_text("Hello, Amara!")).to_be_visible()
     check_axe(page)
     # "Not me" goes back to the class list on the same tablet.
-    page.get_by_role("button", name=re.compile("Not me")).tap()
+    page.get_by_role("link", name="Not me?").tap()
+    page.wait_for_url("**/pupil/not-me")
+    expect(page.get_by_role("heading", name=re.compile("Are you Amara"))).to_be_visible()
+    check_axe(page)
+    page.get_by_role("button", name=re.compile("No, I am not Amara")).tap()
     page.wait_for_url("**/tablet/class")
     expect(page.get_by_role("link", name="Ben S.")).to_be_visible()
 
