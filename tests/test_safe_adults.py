@@ -15,6 +15,7 @@ from helpers import post
 from quizapp.content import get_content
 from quizapp.extensions import db
 from quizapp.models import Concern, Pupil, SafeAdult, School, SchoolClass
+from quizapp.models.concern import NOT_SAID
 from quizapp.services import safe_adults
 from quizapp.services.pupil_signin import random_pin
 
@@ -210,7 +211,12 @@ def test_a_pupil_cannot_choose_another_schools_safe_adult(app, client, auth, wor
     auth.pupil(world.one, world.one.pupil_a)
     response = post(client, "/pupil/worried", {"category": "unkind", "talk_to": f"adult-{other_id}"},
                     token_from="/pupil/worried")
-    assert response.status_code == 400
+    # The worry still gets through (issue 12), but the other school's adult is neither chosen nor named.
+    assert response.status_code == 302
+    with app.app_context():
+        concern = db.session.execute(select(Concern).where(Concern.pupil_id == world.one.pupil_a)
+                                     .order_by(Concern.id.desc()).limit(1)).scalar_one()
+        assert concern.talk_to == NOT_SAID and concern.talk_to_name == "" and concern.category == "unkind"
 
 
 def test_without_safe_adults_the_worried_page_offers_another_adult_at_school(client, auth, world):

@@ -86,6 +86,8 @@ def _photo(path, colour):
 
 
 def _photo_loaded(locator) -> bool:
+    """Whether the picture arrived and decoded (waiting for it first: the page may show before its photos)."""
+    locator.evaluate("img => img.complete || new Promise(done => { img.onload = img.onerror = done; })")
     return locator.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
