@@ -85,7 +85,8 @@ def _class_sheet(school_class: SchoolClass, pupil_count: int, signin_url: str) -
     return page
 
 
-def _instructions(draw: ImageDraw.ImageDraw, top: int, pupil_count: int) -> None:
+def instruction_steps(pupil_count: int) -> list[str]:
+    """The numbered steps on the class sheet (the PNG pages and the PDF say the same)."""
     steps = [
         "Open class sign-in on your class page, then scan this code on each tablet"
         " or type the class code shown there.",
@@ -97,6 +98,11 @@ def _instructions(draw: ImageDraw.ImageDraw, top: int, pupil_count: int) -> None
                      " Keep them in the classroom.")
     else:
         steps.append("This class has no pupils yet, so there are no cards to print.")
+    return steps
+
+
+def _instructions(draw: ImageDraw.ImageDraw, top: int, pupil_count: int) -> None:
+    steps = instruction_steps(pupil_count)
     font, width = _font(32), PAGE_W - 2 * MARGIN - 60
     lines = [(n, line) for n, step in enumerate(steps, 1) for line in _wrap(step, font, width - 50)]
     height = 44 * len(lines) + 50

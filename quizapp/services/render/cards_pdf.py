@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from fpdf import FPDF
 
 from ...models import PIN_LENGTH, Pupil, SchoolClass
-from .cards import COLUMNS, PER_PAGE, ROWS, _picture, _plural
+from .cards import COLUMNS, PER_PAGE, ROWS, _picture, instruction_steps
 from .document import BLUE, GREY, INK, NAVY, PAGE_H, PAGE_W, PALE, fitted_size, new_document, output, paragraph, printable, style
 from .drawing import qr_image
 
@@ -47,16 +47,7 @@ def _class_sheet(pdf: FPDF, school_class: SchoolClass, pupil_count: int, signin_
     size = 120.0
     pdf.image(qr_image(signin_url, 1200), x=(PAGE_W - size) / 2, y=y + 2, w=size, h=size, alt_text="QR code: class sign-in")
     y = paragraph(pdf, MARGIN, y + size + 4, width, signin_url, 11, INK, align="C")
-    steps = [
-        "Open class sign-in on your class page, then scan this code on each tablet or type the class code shown there.",
-        "Pupils tap their name, then their three pictures in order.",
-    ]
-    if pupil_count:
-        pages = math.ceil(pupil_count / PER_PAGE)
-        steps.append(f"Cut out the {pupil_count} cards on the next {_plural(pages, 'page')} along the dashed lines."
-                     " Keep them in the classroom.")
-    else:
-        steps.append("This class has no pupils yet, so there are no cards to print.")
+    steps = instruction_steps(pupil_count)
     top = y + 6
     pdf.set_fill_color(*PALE)
     pdf.rect(MARGIN, top, width, PAGE_H - MARGIN - top, style="F", round_corners=True, corner_radius=4)
