@@ -11,11 +11,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..content import Module, get_content
-from ..extensions import db
 from ..formtools import choices
-from ..models import band_for_year_group, now_utc
+from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, assignments, concerns, positions, revisits, safe_adults
+from ..services import answer_token, assignments, concerns, positions, pupil_settings, revisits, safe_adults
 from ..services.render import certificate
 from . import bp
 from .forms import SettingsForm, WorriedForm
@@ -214,12 +213,9 @@ def certificate_png(module_id: str):
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.text_size = form.text_size.data
-        current_user.dyslexia_font = form.dyslexia_font.data
-        current_user.high_contrast = form.high_contrast.data
-        current_user.read_to_me_setting = form.read_to_me.data
-        current_user.sounds = form.sounds.data
-        db.session.commit()
+        pupil_settings.save(current_user, text_size=form.text_size.data, dyslexia_font=form.dyslexia_font.data,
+                            high_contrast=form.high_contrast.data, read_to_me=form.read_to_me.data,
+                            sounds=form.sounds.data)
         flash("Your settings are saved. They follow you to any tablet.", "success")
         return redirect(url_for("pupil.home"))
     return render_template("pupil/settings.html", form=form)
@@ -234,8 +230,7 @@ def not_me():
 @bp.post("/no-voice")
 def no_voice():
     """The page found no voice to read aloud: the teacher sees a note on the class page."""
-    current_user.no_voice_at = now_utc()
-    db.session.commit()
+    pupil_settings.note_no_voice(current_user)
     return "", 204
 
 
