@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TimeField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
-from ..extensions import db
+from ..services import alerts
 from . import bp
 
 
@@ -44,11 +44,8 @@ def alert_settings():
     form = AlertSettingsForm(remind_after_minutes=school.remind_after_minutes, day_start=_time(school.day_start_minute),
                              day_end=_time(school.day_end_minute), timezone=school.timezone)
     if form.validate_on_submit():
-        school.remind_after_minutes = form.remind_after_minutes.data
-        school.day_start_minute = form.day_start.data.hour * 60 + form.day_start.data.minute
-        school.day_end_minute = form.day_end.data.hour * 60 + form.day_end.data.minute
-        school.timezone = form.timezone.data.strip()
-        db.session.commit()
+        alerts.save_settings(school, remind_after_minutes=form.remind_after_minutes.data, day_start=form.day_start.data,
+                             day_end=form.day_end.data, timezone=form.timezone.data)
         flash("Saved.", "success")
         return redirect(url_for("safeguarding.alert_settings"))
     return render_template("safeguarding/alerts.html", form=form, school=school), 400 if form.errors else 200

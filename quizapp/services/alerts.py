@@ -33,6 +33,15 @@ def school_zone(school: School) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
+def save_settings(school: School, *, remind_after_minutes: int, day_start: time, day_end: time, timezone: str) -> None:
+    """The DSL team's settings for the second alert: the delay, counted in these school hours, in this zone."""
+    school.remind_after_minutes = remind_after_minutes
+    school.day_start_minute = day_start.hour * 60 + day_start.minute
+    school.day_end_minute = day_end.hour * 60 + day_end.minute
+    school.timezone = timezone.strip()
+    db.session.commit()
+
+
 def recipients(school_id: int, admins_too: bool = False) -> list[str]:
     roles = [User.is_dsl.is_(True), User.is_deputy_dsl.is_(True)]
     if admins_too:
