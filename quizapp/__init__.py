@@ -16,10 +16,10 @@ from . import (
     dates,
     errors,
     health,
-    limiter_storage,  # noqa: F401 (registers the quizapp-db:// store)
     oplog,
     parent,
     pupil,
+    rate_limits,
     safeguarding,
     school_admin,
     security,
@@ -27,7 +27,7 @@ from . import (
     teacher,
 )
 from . import config as config_module
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 from .json_request import QuizappRequest
 from .models.base import MAX_ID
 from .paths import MIGRATIONS_DIR, asset_dir
@@ -73,8 +73,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    limiter.init_app(app)
-    _limit_only_decorated_views(app, limiter)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
     security.init_app(app)
@@ -84,23 +83,6 @@ def _init_extensions(app: Flask) -> None:
     dates.init_app(app)
     oplog.init_app(app)
     outbox.init_app(app)
-
-
-def _limit_only_decorated_views(app: Flask, limiter) -> None:
-    """The app's rate limits are all on views (@limiter.limit) or taken by
-    services/throttle.py; there are no default or application-wide limits.
-    Decorated views check their limits themselves, so Flask-Limiter's
-    before-request check would only ever find nothing to do, on every
-    request: take it out. (Adding default_limits would need it back, and
-    tests/test_security.py checks that there are none.)
-
-    Flask-Limiter 4 has no setting for this: 4.0 removed `auto_check`
-    (upstream issue alisaifee/flask-limiter#489), and in 3.x
-    `auto_check=False` also turned off the decorated views' own checks
-    (each view would have to call `limiter.check()`). Until upstream brings
-    a setting back, this filters the one hook it registers."""
-    check = limiter._check_request_limit
-    app.before_request_funcs[None] = [hook for hook in app.before_request_funcs.get(None, []) if hook != check]
 
 
 def _register_blueprints(app: Flask) -> None:

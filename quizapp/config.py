@@ -50,7 +50,7 @@ def from_env(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Every limit holds across processes and servers: in Redis, or else in
-        # the database (quizapp/limiter_storage.py), never in one process's memory.
+        # the database (quizapp/rate_limit_store.py), never in one process's memory.
         "RATELIMIT_STORAGE_URI": redis_url or "quizapp-db://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "COUNT_IN_BACKGROUND": env.get("COUNT_IN_BACKGROUND", "0") == "1",

@@ -5,13 +5,12 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db, limiter
+from .extensions import db
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-@limiter.exempt
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

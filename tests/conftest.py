@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from helpers import PASSWORD, Auth, World, _build_school
-from quizapp import create_app
-from quizapp.extensions import db, limiter
+from quizapp import create_app, rate_limits
+from quizapp.extensions import db
 from quizapp.models import PLATFORM_ADMIN
 from quizapp.services.accounts import create_user
 from smtp_support import smtp  # noqa: F401 (the SMTP server fixture, for every test)
@@ -106,7 +106,7 @@ def _clean(request):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
-        limiter.reset()
+        rate_limits.reset(app)
 
 
 @pytest.fixture

@@ -36,8 +36,9 @@ from sqlalchemy import delete, func, select
 
 import fuzz_strategies as fs
 from helpers import PASSWORD, SchoolWorld, World, csrf_token, post
+from quizapp import rate_limits
 from quizapp.content import get_content
-from quizapp.extensions import db, limiter
+from quizapp.extensions import db
 from quizapp.models import STATUSES, Answer, Pupil, School, SchoolClass, User
 from quizapp.models.concern import CATEGORIES, TALK_TO
 from quizapp.questions import REGISTRY
@@ -247,7 +248,7 @@ def fields(endpoint, app, world) -> fs.Fields:
 @given(data=st.data())
 def test_forms_never_fail(client, world, me, fields, server_errors, endpoint, data):
     if endpoint in SIGNS_OUT and not me.fresh:
-        limiter.reset()  # signing in for every example goes past the per-minute limit
+        rate_limits.reset(client.application)  # signing in for every example goes past the per-minute limit
         me.sign_in()
     me.fresh = False
     form = data.draw(fs.form_data(fields), label="form")
@@ -311,7 +312,7 @@ def signed_in_for_query(number, client, auth, world) -> Visitor:
                                                               "/\t/evil.test", " //evil.test", "/ok", "javascript:alert(1)"])))
 def test_signing_in_never_leaves_the_site(client, world, server_errors, next_url):
     """Whatever `next` holds, a successful sign-in lands on a page of this site."""
-    limiter.reset()  # more sign-ins than the per-minute limit allows
+    rate_limits.reset(client.application)  # more sign-ins than the per-minute limit allows
     response = post(client, "/signin", {"email": world.one.emails["teacher_a"], "password": PASSWORD, "next": next_url})
     no_server_error(response, server_errors, f"next={next_url!r}")
     if "\x00" in next_url:  # NUL is never real input: refused before sign-in

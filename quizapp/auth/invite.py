@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template
 from flask_login import current_user
 
-from ..extensions import limiter
+from ..rate_limits import rate_limit
 from ..services import sessions
 from ..services import staff as service
 from . import bp
@@ -13,7 +13,7 @@ from .views import landing_url
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@rate_limit("20 per hour")
 def accept_invite(token: str):
     _no_pupils()
     user = service.invited_account(token)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import limiter
+from ..rate_limits import rate_limit
 from ..services import password_reset as service
 from ..services import sessions
 from . import bp
@@ -29,7 +29,7 @@ def _no_pupils():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@rate_limit("20 per hour")
 def forgot_password():
     _no_pupils()
     form = ForgotPasswordForm()
@@ -40,7 +40,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@rate_limit("20 per hour")
 def reset_password(token: str):
     _no_pupils()
     if service.account_for(token) is None:

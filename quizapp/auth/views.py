@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 
 from ..access import home_endpoint, is_dsl, is_staff
-from ..extensions import limiter
 from ..models import PIN_LENGTH
 from ..paths import asset_dir
+from ..rate_limits import rate_limit
 from ..security import safe_next
 from ..services import accounts, sessions
 from ..services import pupil_signin as ps
@@ -36,7 +36,7 @@ def index():
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+@rate_limit("60 per minute")
 def signin():
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -64,7 +64,7 @@ def landing_url(user) -> str:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@limiter.limit("20 per 15 minutes", methods=["POST"])
+@rate_limit("20 per 15 minutes")
 def change_password():
     """Any signed-in adult changes their own password (pupils have picture PINs, reset by their teacher)."""
     if not current_user.is_authenticated:
@@ -98,7 +98,7 @@ def signout():
 
 
 @bp.route("/tablet", methods=["GET", "POST"])
-@limiter.limit("600 per minute", methods=["POST"])  # a flood cap only: wrong codes are counted in ps
+@rate_limit("600 per minute")  # a flood cap only: wrong codes are counted in ps
 def tablet():
     """A tablet joins an open class sign-in by typing the class code."""
     if ps.get_open(session.get("tablet")) is not None and request.method == "GET":

@@ -11,7 +11,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from ..access import home_endpoint
-from ..extensions import limiter
+from ..rate_limits import rate_limit
 from ..services import parent_links, sessions
 from ..services.passwords import password_problem
 from . import bp, public
@@ -40,7 +40,7 @@ class LinkForm(FlaskForm):
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit("30 per hour", methods=["POST"])
+@rate_limit("30 per hour")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))

@@ -17,7 +17,7 @@ count_answers_first(bp, SHOWS_PROGRESS)
 
 # No guard and no rate limit: each request needs a valid signed answer token,
 # stores at most one row per client id, and a class answering at once must
-# never wait for a round trip to the limiter's store.
+# never wait for a round trip to the rate-limit store.
 api_bp = Blueprint("pupil_api", __name__)
 
 from . import api, views  # noqa: E402,F401  (the routes, on bp and api_bp)

@@ -1,4 +1,5 @@
-"""A store for Flask-Limiter's per-view limits in the app's own database.
+"""A store for the per-view rate limits (rate_limits.py) in the app's own
+database: a `limits` storage, registered for the "quizapp-db://" scheme.
 
 Without REDIS_URL the app used to keep these counts in each server process's
 memory, so every limit was multiplied by the number of gunicorn workers (and
