@@ -190,6 +190,28 @@ def classroom(args, server: servers.Server, specs, classes: list[dict], book: An
     return pupils
 
 
+def print_by_phase(stats: Stats, seconds: float) -> None:
+    """Dashboard and page p95 while pupils are still signing in (the first 25%
+    of the lesson) and after: where a slow tail comes from."""
+    start = min((min(ends) for ends in stats.ended.values() if ends), default=0.0)
+    rush_end = start + 0.25 * seconds + 1
+    for kind in ("dashboard", "page"):
+        pairs = list(zip(stats.ended.get(kind, []), stats.latencies.get(kind, []), strict=True))
+        rush = [latency for ended, latency in pairs if ended <= rush_end]
+        after = [latency for ended, latency in pairs if ended > rush_end]
+        print(f"  {kind} p95 while pupils sign in: {percentile(rush, 0.95) * 1000:.0f}ms (n={len(rush)}); "
+              f"after: {percentile(after, 0.95) * 1000:.0f}ms (n={len(after)})")
+
+
+def keep_timeline(stats: Stats, folder: Path) -> None:
+    """timeline.csv in --keep-logs: seconds since the first response, kind, latency in ms."""
+    start = min((min(ends) for ends in stats.ended.values() if ends), default=0.0)
+    rows = sorted((ended - start, kind, latency * 1000) for kind in stats.ended
+                  for ended, latency in zip(stats.ended[kind], stats.latencies[kind], strict=True))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "timeline.csv").write_text("t,kind,ms\n" + "".join(f"{t:.3f},{kind},{ms:.1f}\n" for t, kind, ms in rows))
+
+
 def app_submitters(pupils: list[SimPupil], book: AnswerBook, threads: int, stats: Stats, rng: random.Random) -> list:
     """One callable per client thread; each thread answers as its own share of the signed-in pupils
     (pupils the lesson left without an answer token, in a very short run, get one first)."""
@@ -286,6 +308,9 @@ def run_both(args, folder: Path, book: AnswerBook, secret: str, redis_url: str |
             for kind in ("answer", "page", "signin", "dashboard"):
                 print("  " + lesson.summary(kind))
             dashboards = lesson.latencies.get("dashboard", [])
+            print_by_phase(lesson, args.seconds)
+            if args.keep_logs:
+                keep_timeline(lesson, args.keep_logs)
             print(f"dashboard p95={percentile(dashboards, 0.95) * 1000:.0f}ms over {len(dashboards)} teacher page views "
                   f"({'each counting new answers first' if args.count_on_view else 'counted in the background: catch-up --every 10'})")
             submitters = app_submitters(pupils, book, args.concurrency, ceiling, random.Random(args.seed + 1))

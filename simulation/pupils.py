@@ -75,6 +75,7 @@ class Stats:
 
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    ended: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list), repr=False)  # time.monotonic()
     statuses: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     acknowledged: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)  # (pupil id, client id) -> acks
@@ -87,6 +88,7 @@ class Stats:
         good = response.status in expect
         with self.lock:
             self.latencies[kind].append(response.seconds)
+            self.ended[kind].append(time.monotonic())
             self.statuses[response.status] += 1
             if not good:
                 self.errors.append(f"{kind}: {response.method} {response.path} -> {response.status} {response.text[:160]!r}")
