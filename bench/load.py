@@ -29,8 +29,13 @@ What it does, all on 127.0.0.1:
    plenty of answers. 30% of questions are answered wrong first; a share of
    answers (--double-rate) is sent twice with the same client id, half at
    the same moment from two connections, half one after the other. Each
-   class's teacher signs in and reloads the class's progress and question
-   pages every think-max seconds. New answers are counted into progress and
+   class's teacher signs in at a random moment of the first 25%, like the
+   pupils, and reloads the class's progress and question pages every
+   think-min to think-max seconds. (Until December 2026 all the teachers
+   signed in within the same few milliseconds and then reloaded in step:
+   20 password hashes at once, about 4 s of CPU on a 2-core machine, which
+   made the first views of every teacher wait, whatever the views cost.)
+   New answers are counted into progress and
    the tallies by `flask catch-up --every 10` beside the app, with
    COUNT_IN_BACKGROUND=1 (docs/deploy.md), so teachers' pages only read;
    --count-on-view makes each view count the school's new answers first
@@ -168,12 +173,17 @@ def flush_redis(url: str) -> str | None:
 def classroom(args, server: servers.Server, specs, classes: list[dict], book: AnswerBook, stats: Stats) -> list[SimPupil]:
     rng = random.Random(args.seed)
     stop = threading.Event()
+    start = time.monotonic() + 0.5
+    # Each teacher arrives at a random moment of the first quarter, like their
+    # pupils, and reloads after think-min..think-max seconds.
     teachers = [WatchingTeacher(school_class, server.port, stats, TEACHER_PASSWORD) for school_class in classes]
-    watching = [threading.Thread(target=teacher.watch, args=(stop, args.think_max), daemon=True) for teacher in teachers]
+    watching = [threading.Thread(target=teacher.watch, daemon=True,
+                                 kwargs={"stop": stop, "start_at": start + rng.uniform(0, 0.25 * args.seconds),
+                                         "think": (args.think_min, args.think_max), "rng": random.Random(rng.random())})
+                for teacher in teachers]
     for thread in watching:
         thread.start()
     pupils = [SimPupil(spec, server.port, book, stats, random.Random(rng.random())) for spec in specs]
-    start = time.monotonic() + 0.5
     deadline = start + args.seconds
     threads = []
     for pupil in pupils:

@@ -142,7 +142,13 @@ class WatchingTeacher:
     """A class teacher who signs in and keeps reloading the class's progress
     and question pages while the class answers. With COUNT_IN_BACKGROUND the
     views only read (a background counter counts new answers); without it
-    every view counts the school's new answers first (services/counting.catch_up)."""
+    every view counts the school's new answers first (services/counting.catch_up).
+
+    By default the teacher signs in at once and reloads every `pause`
+    seconds (the concurrency tests: everyone at once). The load harness gives
+    each teacher a moment to arrive (`start_at`, time.monotonic()) and a think
+    time between reloads, as it does for pupils: teachers of different schools
+    do not sign in within the same few milliseconds nor reload in step."""
 
     def __init__(self, school_class: dict, port: int, stats: Stats, password: str, timeout: float = 30):
         self.school_class = school_class
@@ -152,9 +158,13 @@ class WatchingTeacher:
         self.browser = Browser("127.0.0.1", port, timeout, {"X-Forwarded-For": address})
         self.views = 0
 
-    def watch(self, stop: threading.Event, pause: float = 0.05) -> None:
+    def watch(self, stop: threading.Event, pause: float = 0.05, start_at: float | None = None,
+              think: tuple[float, float] | None = None, rng: random.Random | None = None) -> None:
         b = self.browser
+        rng = rng or random.Random(self.school_class["class_id"])
         try:
+            if start_at is not None and stop.wait(max(0.0, start_at - time.monotonic())):
+                return
             token = b.csrf_from("/signin")
             signed_in = b.post_form("/signin", {"csrf_token": token, "email": self.school_class["teacher"],
                                                 "password": self.password})
@@ -165,7 +175,7 @@ class WatchingTeacher:
             while not stop.is_set():
                 self.stats.record("dashboard", b.get(pages[self.views % 2]), {200})
                 self.views += 1
-                stop.wait(pause)
+                stop.wait(rng.uniform(*think) if think else pause)
         except (*TRANSPORT_ERRORS, RuntimeError) as exc:
             self.stats.failed("dashboard", "teacher", exc)
         finally:
