@@ -44,17 +44,25 @@ def on_starting(server):
 
 
 def _flask_app(worker):
+    """The Flask app gunicorn loaded (a worker's, or the master's with preload)."""
     app = worker.app.wsgi()
     return app if hasattr(app, "app_context") else None
 
 
 def when_ready(server):
-    """With preload: everything loaded so far is long-lived. Move it out of
-    the garbage collector's sight before forking, so that its collections
-    only walk what requests allocate and do not touch (and so copy) the
-    shared pages."""
+    """With preload, before the workers are forked: compile every template
+    once, here (about 0.5 s), instead of in each worker on its first
+    requests and again in each recycled one, which made the first pages of a
+    busy morning wait. Then everything loaded so far is long-lived: move it
+    out of the garbage collector's sight, so that its collections only walk
+    what requests allocate and do not touch (and so copy) the shared pages."""
     import gc
 
+    app = _flask_app(server) if server.cfg.preload_app else None
+    if app is not None:
+        from quizapp import compile_templates
+
+        server.log.info("Compiled %d templates before forking the workers", compile_templates(app))
     gc.collect()
     gc.freeze()
 

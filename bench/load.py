@@ -366,6 +366,7 @@ def background_counter(env: dict, folder: Path, wanted: bool):
         process = subprocess.Popen([servers.PYTHON, "-m", "flask", "--app", "quizapp", "catch-up", "--every", "10"],
                                    cwd=servers.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
+            _wait_for_line(folder / "catch-up.log", "Counting new answers every", process)
             yield process
         finally:
             process.terminate()
@@ -374,6 +375,16 @@ def background_counter(env: dict, folder: Path, wanted: bool):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _wait_for_line(path: Path, text: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the background counter says it has started (loading the content
+    takes it a few seconds of CPU; in a school it has been running all day)."""
+    deadline = time.monotonic() + timeout
+    while text not in path.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the background counter did not start:\n{path.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.1)
 
 
 def catch_up(env: dict) -> None:

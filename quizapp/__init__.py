@@ -69,6 +69,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def compile_templates(app: Flask) -> int:
+    """Compile every HTML template into the app's Jinja cache now (gunicorn's
+    master does this before forking its workers: gunicorn.conf.py); the
+    number compiled."""
+    names = [name for name in app.jinja_env.list_templates() if name.endswith((".html", ".svg", ".txt"))]
+    for name in names:
+        app.jinja_env.get_template(name)
+    return len(names)
+
+
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)

@@ -179,6 +179,7 @@ def catch_up_command(every: float | None) -> None:
     if every is None:
         click.echo(f"Counted {counting.catch_up_everything()} new answer(s).")
         return
+    click.echo(f"Counting new answers every {every:g} s.")  # the app and its content are loaded: counting starts now
     counting.catch_up_loop(every)
 
 

@@ -264,3 +264,24 @@ def _check_limits(url: str, tmp_path: Path, workers: int) -> None:
         if workers > 1:
             assert server.worker_boots() >= workers
     assert known == unknown == [401] * 5 + [429] * 3
+
+
+def test_the_master_compiles_every_template_before_forking(tmp_path):
+    """gunicorn.conf.py's when_ready (with preload) compiles the templates once,
+    so no worker compiles them on its first requests (and a recycled one
+    starts with them compiled): the line is in the log once, before any
+    worker boots."""
+    templates = sum(1 for _ in (servers.ROOT / "templates").rglob("*.html"))
+    env = servers.app_env(servers.sqlite_url(tmp_path))
+    servers.init_app_db(env)
+    with servers.running("app", servers.APP_SPEC, env, 2, tmp_path) as server:
+        log = server.log_text()
+    line = f"Compiled {templates} templates before forking the workers"
+    assert log.count(line) == 1 and log.index(line) < log.index("Booting worker")
+
+
+def test_compile_templates_compiles_every_template(app):
+    from quizapp import compile_templates
+
+    assert compile_templates(app) == sum(1 for _ in (servers.ROOT / "templates").rglob("*.html"))
+    assert len(app.jinja_env.cache) >= compile_templates(app)
