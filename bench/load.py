@@ -5,7 +5,7 @@ gunicorn, then its answer throughput against a bare Flask + SQLAlchemy
     .venv/bin/python bench/load.py [--seconds 20] [--db sqlite|postgres] [--classes 2] [--pupils 30]
                                    [--workers W] [--threads T] [--think-min S --think-max S]
                                    [--double-rate 0.1] [--ceiling-seconds S] [--concurrency C] [--rounds 4]
-                                   [--pg-url URL [--pg-url-in-place]] [--redis-url URL] [--seed N] [--keep-logs DIR]
+                                   [--pg-url URL [--pg-url-in-place]] [--redis-url URL] [--teachers-together] [--seed N] [--keep-logs DIR]
 
 What it does, all on 127.0.0.1:
 
@@ -34,7 +34,8 @@ What it does, all on 127.0.0.1:
    think-min to think-max seconds. (Until December 2026 all the teachers
    signed in within the same few milliseconds and then reloaded in step:
    20 password hashes at once, about 4 s of CPU on a 2-core machine, which
-   made the first views of every teacher wait, whatever the views cost.)
+   made the first views of every teacher wait, whatever the views cost;
+   --teachers-together still does that.)
    New answers are counted into progress and
    the tallies by `flask catch-up --every 10` beside the app, with
    COUNT_IN_BACKGROUND=1 (docs/deploy.md), so teachers' pages only read;
@@ -118,6 +119,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15", help="rate-limit store, flushed first ('' for none)")
     parser.add_argument("--count-on-view", action="store_true",
                         help="no background counter: each teacher's page counts new answers first (the old way)")
+    parser.add_argument("--teachers-together", action="store_true",
+                        help="every teacher signs in at the same moment and reloads every think-max seconds, in step")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep-logs", type=Path, help="copy the gunicorn logs into this folder")
     args = parser.parse_args(argv)
@@ -181,6 +184,8 @@ def classroom(args, server: servers.Server, specs, classes: list[dict], book: An
                                  kwargs={"stop": stop, "start_at": start + rng.uniform(0, 0.25 * args.seconds),
                                          "think": (args.think_min, args.think_max), "rng": random.Random(rng.random())})
                 for teacher in teachers]
+    if args.teachers_together:  # the harness before December 2026: all at once, then in step
+        watching = [threading.Thread(target=teacher.watch, args=(stop, args.think_max), daemon=True) for teacher in teachers]
     for thread in watching:
         thread.start()
     pupils = [SimPupil(spec, server.port, book, stats, random.Random(rng.random())) for spec in specs]

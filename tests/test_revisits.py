@@ -221,6 +221,22 @@ def test_revisit_pages_are_for_finished_modules_of_the_pupils_own_band(app, clie
     assert client.get(f"/pupil/remember/{MODULE}/1/4").status_code == 404
 
 
+def test_a_revisit_answer_is_refused_for_a_module_the_pupil_has_not_finished(app, client, auth, world):
+    """The answer API takes a "revisit" only where the revisit pages would be
+    shown: a finished module. Before, a page's token could store one for any
+    module of the band, and it was counted into the pupil's revisit tallies."""
+    auth.pupil(world.one, world.one.pupil_a)
+    module = _module(app)
+    token = answer_token(client, f"/pupil/modules/{MODULE}/quiz/1")
+    question = module.bank.questions[0]
+    refused = send_answer(client, token, MODULE, question, right_fields(question), source="revisit-1")
+    assert refused.status_code == 409 and refused.json["error"]
+    with app.app_context():
+        assert db.session.execute(select(Answer.id)).first() is None  # nothing stored
+    finish_module(app, client, module)
+    assert send_answer(client, token, MODULE, question, right_fields(question), source="revisit-1").json["stored"]
+
+
 def test_first_try_counts_at_each_revisit_and_what_faded_comes_first(app, client, auth, world, clock):
     module = _module(app)
     auth.pupil(world.one, world.one.pupil_a)

@@ -37,7 +37,7 @@ def child(pupil_id: int):
 def certificate_png(pupil_id: int, module_id: str):
     pupil = child_or_404(current_user, pupil_id)
     module = get_content().modules.get(module_id)
-    row = positions.finished(pupil, module_id)
+    row = positions.finished(pupil.id, module_id)
     if module is None or row is None:
         abort(404)
     png, headers = certificate.for_module(pupil.first_name, module, row.completed_at, pupil.school_class.school.name)

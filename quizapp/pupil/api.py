@@ -23,7 +23,7 @@ from ..content import get_content
 from ..extensions import csrf
 from ..models import band_for_year_group
 from ..questions import AnswerError, get_type
-from ..services import answer_token, answers, revisits, sessions
+from ..services import answer_token, answers, positions, revisits, sessions
 from . import api_bp as bp
 
 MAX_FIELDS = 64
@@ -146,6 +146,8 @@ def answer():
         client_id = _client_id(data)
         grade = _grade(question, _fields(data.get("fields", {})))
         source = _source(data)
+        if revisits.is_revisit_source(source) and positions.finished(token.pupil_id, module.id) is None:
+            raise BadAnswer("This topic comes back to remember only once it is finished.", 409)
         recorded = answers.record_answer(token, module, question, source, grade.record, grade.correct, grade.score,
                                           client_id)
         if recorded is None:

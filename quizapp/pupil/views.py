@@ -159,7 +159,7 @@ def question_context(mod: Module, question, source: str) -> dict:
 def _revisit_or_404(module_id: str, number: int, position: int):
     """A revisit of a module the pupil finished, and its question at `position`."""
     mod = module_or_404(module_id)
-    if number not in revisits.REVISITS or positions.finished(current_user, mod.id) is None:
+    if number not in revisits.REVISITS or positions.finished(current_user.id, mod.id) is None:
         abort(404)
     picked = revisits.pick_questions(current_user.id, mod, number)
     if not 1 <= position <= len(picked):

@@ -95,10 +95,10 @@ def finished_modules(pupil_ids: list[int]) -> dict[int, list[ModuleProgress]]:
     return out
 
 
-def finished(pupil: Pupil, module_id: str) -> ModuleProgress | None:
+def finished(pupil_id: int, module_id: str) -> ModuleProgress | None:
     """The pupil's progress row for a module, if they finished it."""
     return db.session.execute(
-        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil.id, ModuleProgress.module_id == module_id,
+        select(ModuleProgress).where(ModuleProgress.pupil_id == pupil_id, ModuleProgress.module_id == module_id,
                                      ModuleProgress.completed_at.is_not(None))
     ).scalar_one_or_none()
 
