@@ -194,6 +194,39 @@ def test_a_teacher_can_turn_revisits_off_for_a_class_and_set_one_as_work(app, cl
     assert f"/pupil/remember/{MODULE}/1/1" in home  # set as work: shows now, even with revisits off
 
 
+def test_a_revisit_set_as_work_counts_who_did_it_among_those_who_finished(app, client, auth, world):
+    """The assignments page shows, for a "Remember?" set as work, how many of
+    the pupils who finished the topic have done the revisit (it used to count
+    the topic's finishers, which said nothing about the revisit)."""
+    module = _module(app)
+    auth.pupil(world.one, world.one.pupil_a)
+    finish_module(app, client, module)
+    auth.signout()
+    auth.adult(world.one.emails["teacher_a"])
+    post(client, "/teacher/assignments", {"target": f"c{world.one.class_a}", "topics": "passwords", "revisit": "y"},
+         token_from="/teacher/assignments")
+    assert "0 of the 1 who finished the topic have done it" in client.get("/teacher/assignments").get_data(as_text=True)
+    auth.signout()
+    auth.pupil(world.one, world.one.pupil_a)
+    for position in (1, 2, 3):
+        url = f"/pupil/remember/{MODULE}/1/{position}"
+        question = get_content_question(app, re.search(r'data-question="([^"]+)"', client.get(url).get_data(as_text=True)).group(1))
+        assert send_answer(client, answer_token(client, url), MODULE, question, right_fields(question),
+                           source="revisit-1").json["stored"]
+        if position < 3:
+            assert "0 of the 1" in _assignments_page_of(app, world)
+    assert "1 of the 1 who finished the topic have done it" in _assignments_page_of(app, world)
+
+
+def _assignments_page_of(app, world) -> str:
+    """The class teacher's assignments page, from another device."""
+    from helpers import Auth
+
+    teacher = app.test_client()
+    Auth(teacher, world).adult(world.one.emails["teacher_a"])
+    return teacher.get("/teacher/assignments").get_data(as_text=True)
+
+
 def test_parents_see_remembered_weeks_later(app, client, auth, world, clock):
     module = _module(app)
     auth.pupil(world.one, world.one.pupil_a)

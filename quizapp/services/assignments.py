@@ -1,13 +1,16 @@
 """Modules set by teachers, as a pupil sees them."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from ..content import Content
 from ..extensions import db
-from ..models import Assignment, ModuleProgress, Pupil, year_group_label
+from ..models import Assignment, ModuleProgress, Pupil, RevisitTally, year_group_label
+from .revisits import QUESTIONS_PER_REVISIT
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,10 @@ class Completion:
         return round(100 * self.done / self.pupils) if self.pupils else 0
 
 
-def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
-    """Pupils finished / pupils set, per assignment, in two queries however many there are."""
+def completion(school_id: int, rows: list[Assignment], content: Content) -> dict[int, Completion]:
+    """Per assignment, pupils finished / pupils set; for a revisit set as work,
+    pupils who did a "Remember?" of the topic / pupils who finished the topic
+    (only they are asked). Three queries however many there are."""
     sizes = db.session.execute(
         select(Pupil.class_id, Pupil.year_group, func.count(Pupil.id))
         .where(Pupil.school_id == school_id, Pupil.archived_at.is_(None))
@@ -129,6 +134,7 @@ def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
                ModuleProgress.module_id.in_(module_ids), Pupil.archived_at.is_(None))
         .group_by(ModuleProgress.module_id, Pupil.class_id, Pupil.year_group)
     ).all() if module_ids else []
+    remembered = _remembered(school_id, {r.module_id for r in rows if r.revisit}, content)
     out: dict[int, Completion] = {}
     for row in rows:
         def matches(class_id, year_group, row=row):
@@ -136,8 +142,30 @@ def completion(school_id: int, rows: list[Assignment]) -> dict[int, Completion]:
 
         pupils = sum(n for class_id, year, n in sizes if matches(class_id, year))
         done = sum(n for module_id, class_id, year, n in finished if module_id == row.module_id and matches(class_id, year))
+        if row.revisit:
+            pupils, done = done, sum(1 for module_id, class_id, year in remembered
+                                     if module_id == row.module_id and matches(class_id, year))
         out[row.id] = Completion(pupils, done)
     return out
+
+
+def _remembered(school_id: int, module_ids: set[str], content: Content) -> list[tuple[str, int, int]]:
+    """(module, class, year group), once for each pupil who answered a whole
+    revisit of one of these modules, from the revisit tallies."""
+    module_of = {o.id: m for m in module_ids if (mod := content.modules.get(m)) for o in mod.outline.outcomes}
+    if not module_of:
+        return set()
+    questions: Counter = Counter()
+    where: dict[int, tuple[int, int]] = {}
+    for pupil_id, class_id, year_group, outcome_id, revisit, tried in db.session.execute(
+        select(Pupil.id, Pupil.class_id, Pupil.year_group, RevisitTally.outcome_id, RevisitTally.revisit, RevisitTally.tried)
+        .join(Pupil, Pupil.id == RevisitTally.pupil_id)
+        .where(RevisitTally.school_id == school_id, RevisitTally.outcome_id.in_(module_of), Pupil.archived_at.is_(None))
+    ):
+        questions[(pupil_id, module_of[outcome_id], revisit)] += tried
+        where[pupil_id] = (class_id, year_group)
+    done = {(pupil_id, module_id) for (pupil_id, module_id, _), n in questions.items() if n >= QUESTIONS_PER_REVISIT}
+    return [(module_id, *where[pupil_id]) for pupil_id, module_id in done]
 
 
 def remove(assignment: Assignment) -> None:

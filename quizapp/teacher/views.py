@@ -169,7 +169,7 @@ def assignments():
     rows = assign_service.visible_to(current_user, classes)
     return render_template(
         "teacher/assignments.html", form=form, rows=rows, modules=get_content().modules,
-        completion=assign_service.completion(current_user.school_id, rows),
+        completion=assign_service.completion(current_user.school_id, rows, get_content()),
         class_names={c.id: c.name for c in classes}, remove_form=FlaskForm(),
     )
 
