@@ -203,9 +203,11 @@ def test_a_revisit_set_as_work_counts_who_did_it_among_those_who_finished(app, c
     finish_module(app, client, module)
     auth.signout()
     auth.adult(world.one.emails["teacher_a"])
-    post(client, "/teacher/assignments", {"target": f"c{world.one.class_a}", "topics": "passwords", "revisit": "y"},
-         token_from="/teacher/assignments")
+    post(client, "/teacher/assignments", {"target": f"c{world.one.class_a}", "topics": "passwords", "revisit": "y",
+                                          "due_on": "2031-01-31"}, token_from="/teacher/assignments")
     assert "0 of the 1 who finished the topic have done it" in client.get("/teacher/assignments").get_data(as_text=True)
+    home = client.get("/teacher/").get_data(as_text=True)  # the class card: the topic as set (no date), not the revisit
+    assert home.count("data-finished") == 1 and "finished 1 of 2 pupils" in home and "31 Jan" not in home
     auth.signout()
     auth.pupil(world.one, world.one.pupil_a)
     for position in (1, 2, 3):

@@ -198,7 +198,7 @@ def for_classes(school_id: int, classes, sizes: dict[int, int]) -> dict[int, lis
         return {}
     years = list({c.year_group for c in classes})
     rows = list(db.session.execute(
-        select(Assignment).where(Assignment.school_id == school_id,
+        select(Assignment).where(Assignment.school_id == school_id, Assignment.revisit.is_(False),  # a revisit is not a topic to finish
                                  or_(Assignment.class_id.in_(class_ids), Assignment.year_group.in_(years)))
     ).scalars())
     module_ids = list({r.module_id for r in rows})
