@@ -150,6 +150,9 @@ def question_context(mod: Module, question, source: str) -> dict:
         "client_id": uuid.uuid4().hex,
         "answer_token": answer_token.make(current_user.id, current_user.school_id, current_user.answer_key),
         "source": source,
+        # "Skip this one?" is not asked for a question answered on an earlier visit
+        "answered_before": positions.has_answered(current_user.id, question.id,
+                                                  source if revisits.is_revisit_source(source) else None),
     }
 
 

@@ -42,6 +42,15 @@ def answered_questions(pupil_id: int, module: Module) -> set[str]:
     )
 
 
+def has_answered(pupil_id: int, question_id: str, source: str | None = None) -> bool:
+    """Whether the pupil already has an answer to this question (only at this
+    `source`, e.g. one revisit, when given). One indexed lookup."""
+    where = [Answer.pupil_id == pupil_id, Answer.question_id == question_id]
+    if source is not None:
+        where.append(Answer.source == source)
+    return db.session.execute(select(Answer.id).where(*where).limit(1)).first() is not None
+
+
 def first_unanswered(pupil_id: int, module: Module) -> int | None:
     """The number (from 1) of the first quiz question with no answer yet, or None."""
     answered = answered_questions(pupil_id, module)

@@ -262,7 +262,7 @@
   function submitAnswer(submitter) {
     var payload = payloadOf(form, submitter);
     var url = form.getAttribute("action");
-    enqueue({ url: url, payload: payload, inMemory: form.hasAttribute("data-private") });
+    enqueue({ url: url, payload: payload, pupil: form.dataset.pupil, inMemory: form.hasAttribute("data-private") });
     post(url, payload).then(function (result) {
       if (result.status < 500) { dequeue(payload.client_id); }
       if (result.status === 200) { showResult(result.body); }
@@ -329,11 +329,24 @@
     if (window.StaySafeRead) { window.StaySafeRead.readIn(panel); }
   }
 
+  // Answered on an earlier visit to this page: stored (the server says so),
+  // or still waiting in this tablet's queue for the internet to come back.
+  function answeredBefore() {
+    if (form.hasAttribute("data-answered-before")) { return true; }
+    var queue = readQueue().concat(memoryQueue);
+    for (var i = 0; i < queue.length; i++) {
+      var item = queue[i];
+      if (item.pupil === form.dataset.pupil && item.payload.question === form.dataset.question &&
+          item.payload.source === form.dataset.source) { return true; }
+    }
+    return false;
+  }
+
   var nextButton = document.querySelector(".next-button");
   if (form && nextButton && nextButton.form) {
     nextButton.form.addEventListener("submit", function (event) {
       var nextForm = nextButton.form;
-      if (form.classList.contains("question-form--answered") || nextForm.dataset.skipOk === "1") { return; }
+      if (form.classList.contains("question-form--answered") || nextForm.dataset.skipOk === "1" || answeredBefore()) { return; }
       event.preventDefault();
       event.stopImmediatePropagation();
       askSkip(nextForm);

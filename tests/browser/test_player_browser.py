@@ -155,3 +155,38 @@ def test_answers_wait_while_offline_and_are_sent_once_when_back(tablet, app, wor
     page.wait_for_timeout(500)
     with app.app_context():
         assert db.session.execute(select(func.count(Answer.id))).scalar_one() == 1
+
+
+def test_next_asks_nothing_for_a_question_answered_on_an_earlier_visit(tablet, app, world):
+    """"Skip this one?" is for a question with no answer: not for one stored on
+    an earlier visit to the page, nor for one waiting in the tablet's queue
+    while the server cannot take it (the page used to know only of answers
+    given since it was opened)."""
+    page = tablet
+    sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
+    with app.app_context():
+        module = get_content().modules["passwords-4-7"]
+    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
+    page.goto(f"/pupil/modules/{module.id}/quiz/{n}")
+    tap_answer(page, question)
+    expect_good_feedback(page)
+    page.reload()  # a later visit: the page itself holds no answer
+    page.locator(".player-nav .next-button").tap()
+    page.wait_for_url(f"**/quiz/{n + 1}")
+
+    with app.app_context():
+        other = get_content().modules["being-kind-4-7"]
+    m, waiting = next((m, q) for m, q in enumerate(other.bank.questions, start=1) if q.type == "single_choice")
+    page.route("**/pupil/api/answer", lambda route: route.fulfill(status=503, body="{}", content_type="application/json"))
+    page.goto(f"/pupil/modules/{other.id}/quiz/{m}")
+    tap_answer(page, waiting)
+    expect(page.locator(".question-form .feedback")).to_contain_text("saved on this tablet")
+    page.reload()  # still queued: the server is down
+    assert page.evaluate("window.QuizappPlayer.queueLength()") == 1
+    page.locator(".player-nav .next-button").tap()
+    page.wait_for_url(f"**/quiz/{m + 1}")
+    page.unroute("**/pupil/api/answer")
+    page.reload()
+    wait_until(page, "() => window.QuizappPlayer.queueLength() === 0")
+    with app.app_context():
+        assert db.session.execute(select(func.count(Answer.id)).where(Answer.question_id == waiting.id)).scalar_one() == 1
