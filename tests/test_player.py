@@ -242,3 +242,31 @@ def test_the_answer_paths_without_a_session_are_the_answer_endpoints(app):
     from quizapp.sessions_hooks import ANSWER_ENDPOINTS, ANSWER_PATHS
 
     assert {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in ANSWER_ENDPOINTS} == ANSWER_PATHS
+
+
+def test_no_javascript_feedback_lines_follow_the_order_on_screen(app, client, auth, world):
+    """Without JavaScript the feedback page lists its lines in the order the
+    question page showed the parts (its shuffle), as the JavaScript page does;
+    they used to come in the content's order."""
+    import re
+
+    auth.pupil(world.one, world.one.pupil_a)
+    with app.app_context():
+        modules = [get_content().modules[m] for m in ("passwords-4-7", "being-kind-4-7", "personal-info-4-7")]
+    compared = 0
+    for module in modules:
+        for n, q in enumerate(module.bank.questions, start=1):
+            page = client.get(f"/pupil/modules/{module.id}/quiz/{n}").get_data(as_text=True)
+            on_screen = re.findall(r'data-ref="([^"]+)"', page)
+            token = re.search(r'name="answer_token" value="([^"]+)"', page).group(1)
+            fields = wrong_fields(q) or right_fields(q)
+            response = client.post("/pupil/api/answer", data={"module": module.id, "question": q.id, "source": "quiz",
+                                                              "answer_token": token, "client_id": uuid.uuid4().hex,
+                                                              **fields})
+            if response.status_code != 200:
+                continue  # a chat goes on page by page
+            lines = re.findall(r'class="feedback-line[^"]*" data-ref="([^"]+)"', response.get_data(as_text=True))
+            shown = [ref for ref in on_screen if ref in lines]
+            assert [ref for ref in lines if ref in on_screen] == shown, q.id
+            compared += len(shown) > 1
+    assert compared >= 5

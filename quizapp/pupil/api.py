@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 from ..content import get_content
 from ..extensions import csrf
 from ..models import band_for_year_group
-from ..questions import AnswerError, get_type
+from ..questions import AnswerError, get_type, seed_for
 from ..services import answer_token, answers, positions, revisits, sessions
 from . import api_bp as bp
 
@@ -170,10 +170,19 @@ def answer():
     }
     if request.is_json:
         return jsonify(body)
+    body["lines"] = _in_screen_order(body["lines"], question, token.pupil_id)
     signed_out = _end_idle_session()
     where = _place(module, question, source)
     return render_template("pupil/answer_saved.html", result=body, module=module, signed_out=signed_out, form=FlaskForm(),
                            **where)
+
+
+def _in_screen_order(lines: list[dict], question, pupil_id: int) -> list[dict]:
+    """Feedback lines in the order the question page showed their parts (its
+    shuffle, from the same seed), as the JavaScript page orders them."""
+    qt = get_type(question.type)
+    order = {ref: n for n, ref in enumerate(qt.screen_order(qt.view(question, seed_for(pupil_id, question.id))))}
+    return sorted(lines, key=lambda line: order.get(line["ref"], len(order)))
 
 
 def _source(data: dict) -> str:

@@ -3,7 +3,6 @@ the end-of-module summary and certificate, and their display settings."""
 from __future__ import annotations
 
 import uuid
-import zlib
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from flask_wtf import FlaskForm
 from ..content import Module, get_content
 from ..formtools import choices
 from ..models import band_for_year_group
-from ..questions import AnswerError, get_type
+from ..questions import AnswerError, get_type, seed_for
 from ..services import answer_token, assignments, concerns, positions, pupil_settings, revisits, safe_adults
 from ..services.render import certificate
 from . import bp
@@ -135,7 +134,7 @@ def question_context(mod: Module, question, source: str) -> dict:
     A branching chat without JavaScript moves on one choice per page load:
     the choices so far come back in `?path=` (an invalid path starts again).
     """
-    seed = zlib.crc32(f"{current_user.id}:{question.id}".encode())  # the same order on every reload
+    seed = seed_for(current_user.id, question.id)  # the same order on every reload
     qt = get_type(question.type)
     view = None
     if qt.walks and request.args.get("path"):

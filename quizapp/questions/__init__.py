@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from .app_action import AppActionType
-from .base import AnswerError, FeedbackLine, Grade, QuestionType
+from .base import AnswerError, FeedbackLine, Grade, QuestionType, seed_for
 from .chat import ChatScenarioType, ChatState
 from .choice import MultipleChoiceType, SingleChoiceType
 from .grouping import AgeMatchType, SafeOrNotType, SortGroupsType
@@ -66,4 +66,5 @@ def misconception_keys(question: Any, response: Any) -> list[str]:
 
 __all__ = [
     "REGISTRY", "AnswerError", "ChatState", "FeedbackLine", "Grade", "QuestionType", "get_type", "misconception_keys",
+    "seed_for",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -81,6 +82,13 @@ def overlap_score(chosen: set[str], wanted: set[str]) -> float:
 
 
 # ----------------------------------------------------------------- shuffle
+
+
+def seed_for(pupil_id: int, question_id: str) -> int:
+    """A pupil's shuffle seed for a question: the same order on every reload,
+    on the question page and on the no-JavaScript feedback page."""
+    return zlib.crc32(f"{pupil_id}:{question_id}".encode())
+
 
 
 def shuffled(items: Sequence[T], seed: int, avoid_original: bool = False) -> list[T]:
@@ -196,6 +204,26 @@ class QuestionType:
 
     def view(self, question: Any, seed: int) -> dict:
         raise NotImplementedError
+
+    def screen_order(self, view: Mapping) -> list[str]:
+        """The ids of the parts a view shows, in the order they are on screen
+        (feedback lines follow it: each line's `ref` is one of them). By
+        default every "id" in the view, depth first; a type whose screen
+        order is not its view's order says otherwise."""
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, Mapping):
+                if isinstance(value.get("id"), str):
+                    found.append(value["id"])
+                for inner in value.values():
+                    walk(inner)
+            elif isinstance(value, list | tuple):
+                for inner in value:
+                    walk(inner)
+
+        walk(view)
+        return found
 
     def parse(self, question: Any, form: Any) -> dict:
         raise NotImplementedError
