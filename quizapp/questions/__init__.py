@@ -7,6 +7,10 @@
 
     keys = qt.misconceptions(question, response)   # wrong parts worth tallying
     words = qt.describe_misconception(question, key) # one key, for the teacher
+    refs = qt.screen_order(view)        # the parts' ids as shown (feedback lines follow it)
+
+`seed_for(pupil_id, question_id)` is a pupil's seed for a question: the
+same shuffle on every page that shows it.
 
 Adding a type takes four things, and nothing outside this package, the
 content schema and the content files names a type:
@@ -14,7 +18,8 @@ content schema and the content files names a type:
    member of the `Question` union);
 2. its class here (a module), added to _TYPES: view, parse, check,
    misconceptions (and describe_misconception if it has any), and the flags
-   `script_hook` (required), `walks`, `private_response`;
+   `script_hook` (required), `walks`, `private_response` (screen_order
+   only if the parts are not shown in the view's order of "id"s);
 3. its template, `qt.template` (templates/pupil/questions/<type>.html);
 4. if `script_hook` is set, the enhancement in static/js/questions.js that
    starts on `[<script_hook>]`.
