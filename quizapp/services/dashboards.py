@@ -83,6 +83,16 @@ class Grid:
     cells: dict[tuple[int, str], str]  # (pupil id, outcome id) -> level
     counts: dict[str, Counter] = field(default_factory=dict)  # outcome id -> Counter of levels
 
+    def rows(self, outcomes: list) -> list[tuple[int, str, list[str]]]:
+        """(pupil id, display name, their level for each of these outcomes),
+        one per pupil: what a page's table shows, read from the cells once."""
+        ids = [o.id for o in outcomes]
+        rows = []
+        for pupil in self.pupils:
+            pupil_id = pupil.id
+            rows.append((pupil_id, pupil.display_name, [self.cells[(pupil_id, oid)] for oid in ids]))
+        return rows
+
 
 def outcome_grid(content: Content, band: str, school_id: int, class_id: int | None = None,
                  year_group: int | None = None) -> Grid:
@@ -101,11 +111,12 @@ def outcome_grid(content: Content, band: str, school_id: int, class_id: int | No
     }
     cells = {}
     counts: dict[str, Counter] = {o.id: Counter() for o in outcomes}
-    for pupil in pupils:
-        for outcome in outcomes:
-            level = level_for(*tally.get((pupil.id, outcome.id), (0, 0)))
-            cells[(pupil.id, outcome.id)] = level
-            counts[outcome.id][level] += 1
+    outcome_ids = [o.id for o in outcomes]
+    for pupil_id in [p.id for p in pupils]:
+        for outcome_id in outcome_ids:
+            level = level_for(*tally.get((pupil_id, outcome_id), (0, 0)))
+            cells[(pupil_id, outcome_id)] = level
+            counts[outcome_id][level] += 1
     return Grid(pupils, outcomes, cells, counts)
 
 

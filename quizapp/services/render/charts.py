@@ -13,6 +13,7 @@ words. The <title> inside each row or segment is a tooltip for a mouse user.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -229,8 +230,10 @@ def contrast_ratio(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@functools.lru_cache(maxsize=256)
 def _text_colour_on(fill: str) -> str:
-    """Dark or white text, whichever stands out more on `fill`."""
+    """Dark or white text, whichever stands out more on `fill` (a chart has a
+    handful of fills and hundreds of segments: worked out once per fill)."""
     return INK if contrast_ratio(INK, fill) >= contrast_ratio(WHITE, fill) else WHITE
 
 
