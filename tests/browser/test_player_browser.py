@@ -113,13 +113,19 @@ def test_every_question_type_and_the_pretend_app_by_touch(tablet, app, world):
         check_axe(page)
 
 
+def open_a_single_choice(page, app, module_id: str):
+    """Go to the module's first single-choice quiz question: (its number, the question)."""
+    with app.app_context():
+        module = get_content().modules[module_id]
+    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
+    page.goto(f"/pupil/modules/{module_id}/quiz/{n}")
+    return n, question
+
+
 def test_a_double_tap_stores_one_answer(tablet, app, world):
     page = tablet
     sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
-    with app.app_context():
-        module = get_content().modules["passwords-4-7"]
-    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
-    page.goto(f"/pupil/modules/{module.id}/quiz/{n}")
+    n, question = open_a_single_choice(page, app, "passwords-4-7")
     choice = right_fields(question)["choice"][0]
     form = page.locator(".question-form")
     form.locator(f'label[for="{form.locator(f"[name=choice][value={choice}]").get_attribute("id")}"]').tap()
@@ -135,10 +141,7 @@ def test_a_double_tap_stores_one_answer(tablet, app, world):
 def test_answers_wait_while_offline_and_are_sent_once_when_back(tablet, app, world):
     page = tablet
     sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
-    with app.app_context():
-        module = get_content().modules["being-kind-4-7"]
-    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
-    page.goto(f"/pupil/modules/{module.id}/quiz/{n}")
+    n, question = open_a_single_choice(page, app, "being-kind-4-7")
     page.context.set_offline(True)
     tap_answer(page, question)
     expect(page.locator(".question-form .feedback")).to_contain_text("saved on this tablet")
@@ -164,21 +167,15 @@ def test_next_asks_nothing_for_a_question_answered_on_an_earlier_visit(tablet, a
     given since it was opened)."""
     page = tablet
     sign_in_pupil(page, app, world, world.one.pupil_a, world.one.class_a)
-    with app.app_context():
-        module = get_content().modules["passwords-4-7"]
-    n, question = next((n, q) for n, q in enumerate(module.bank.questions, start=1) if q.type == "single_choice")
-    page.goto(f"/pupil/modules/{module.id}/quiz/{n}")
+    n, question = open_a_single_choice(page, app, "passwords-4-7")
     tap_answer(page, question)
     expect_good_feedback(page)
     page.reload()  # a later visit: the page itself holds no answer
     page.locator(".player-nav .next-button").tap()
     page.wait_for_url(f"**/quiz/{n + 1}")
 
-    with app.app_context():
-        other = get_content().modules["being-kind-4-7"]
-    m, waiting = next((m, q) for m, q in enumerate(other.bank.questions, start=1) if q.type == "single_choice")
     page.route("**/pupil/api/answer", lambda route: route.fulfill(status=503, body="{}", content_type="application/json"))
-    page.goto(f"/pupil/modules/{other.id}/quiz/{m}")
+    m, waiting = open_a_single_choice(page, app, "being-kind-4-7")
     tap_answer(page, waiting)
     expect(page.locator(".question-form .feedback")).to_contain_text("saved on this tablet")
     page.reload()  # still queued: the server is down
